@@ -1,0 +1,45 @@
+# make demo: set up everything, generate the sample batch, check it, print where the reports are.
+# make test: set up everything, lint, and run the whole test suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng poppler-utils
+DEMO   ?= demo
+
+.PHONY: setup system venv demo test lint format clean
+
+setup: system venv
+
+system:
+	@bash scripts/ensure-system.sh $(SYSTEM_PACKAGES)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "sopcheck needs Python >= 3.11 (found $$($(PYTHON) --version)); set PYTHON=python3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+demo: setup
+	@rm -rf $(DEMO)
+	$(BIN)/sopcheck sample $(DEMO)/batch
+	@$(BIN)/sopcheck check $(DEMO)/batch --out $(DEMO)/report --jobs 2; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	  echo; echo "demo: reports written to $(DEMO)/report (exit code $$rc: the sample batch breaks rules on purpose)"
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(DEMO) sopcheck-report .pytest_cache .ruff_cache

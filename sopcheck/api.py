@@ -1,0 +1,115 @@
+"""The Python API: ``check(path, rules=None, ...) -> AuditResult``. Raises, never exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+from .discover import find_packages
+from .engine import Job, crashed, run_job
+from .errors import BatchError, UsageError
+from .executor import run, usable_cores
+from .extract.documents import read_register
+from .model import AuditResult, PackageResult
+from .rulepack import RulePack, load_rulepack
+
+Progress = Callable[[PackageResult], None]
+
+
+def parse_as_of(value: str | dt.date | dt.datetime | None, tz: dt.tzinfo) -> dt.datetime:
+    """The audit's reference time: a date means the end of that day in the pack's time zone."""
+    if value is None:
+        return dt.datetime.now(tz)
+    if isinstance(value, str):
+        try:
+            value = (
+                dt.date.fromisoformat(value)
+                if len(value.strip()) == 10
+                else dt.datetime.fromisoformat(value)
+            )
+        except ValueError:
+            raise UsageError(
+                f"--as-of: {value!r} is not an ISO date (YYYY-MM-DD) or date-time"
+            ) from None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    return dt.datetime.combine(value, dt.time.max, tzinfo=tz)
+
+
+def check(
+    path: str | Path,
+    rules: str | Path | RulePack | None = None,
+    *,
+    jobs: int | None = None,
+    lang: str | None = None,
+    as_of: str | dt.date | dt.datetime | None = None,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> AuditResult:
+    """Check every package of the batch at ``path`` against a rule pack.
+
+    ``rules``: a pack name, a YAML path, a loaded RulePack, or None for the default pack.
+    ``jobs``: worker processes (default: usable cores). ``lang``: 'id' or 'en' (default: the pack's).
+    ``as_of``: reference time for deadlines not yet due (default: now).
+    ``on_start(total)`` and ``progress(result)`` let a caller show progress.
+    Raises RulePackError, UsageError or BatchError (no package found is an error, never a pass).
+    """
+    pack = rules if isinstance(rules, RulePack) else load_rulepack(rules)
+    lang = lang or pack.language
+    if lang not in ("id", "en"):
+        raise UsageError(f"unknown language {lang!r} (use id or en)")
+    root = Path(path).resolve()
+    when = parse_as_of(as_of, pack.tz)
+    started = dt.datetime.now(dt.UTC)
+    found = find_packages(root)
+    if not found.packages:
+        hint = (
+            f" ({len(found.skipped)} folders looked at are not packages)" if found.skipped else ""
+        )
+        raise BatchError(
+            f"{root}: no package found{hint}. A package is a folder holding photos (foto/), "
+            "caption.txt, narasi.*, persetujuan.* or paket.yaml."
+        )
+    register = register_file = None
+    if found.register is not None:
+        register_file = found.register.name
+        try:
+            register = read_register(found.register)
+        except (OSError, ValueError):
+            register = None  # REG-01 reports it as an error for every package
+    job_list = [
+        Job(root=str(root), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=register,
+            register_file=register_file)
+        for d in found.packages
+    ]  # fmt: skip
+    if on_start:
+        on_start(len(job_list))
+    results: list[PackageResult | None] = [None] * len(job_list)
+    n_jobs = jobs or usable_cores()
+
+    def broken(job: Job, reason: str) -> PackageResult:
+        return crashed(Path(job.pkg_dir).relative_to(root).as_posix(), pack, lang, reason)
+
+    for i, res in run(run_job, job_list, jobs=n_jobs, on_broken=broken):
+        results[i] = res
+        if progress:
+            progress(res)
+    packages = tuple(r for r in results if r is not None)
+    inputs = tuple(
+        {"package": p.id, "path": f.path, "size": f.size, "sha256": f.sha256}
+        for p in packages if p.evidence for f in p.evidence.package.files
+    )  # fmt: skip
+    return AuditResult(
+        batch=str(root),
+        rulepack=pack.meta(),
+        tool={"name": "sopcheck", "version": __version__},
+        started=started,
+        finished=dt.datetime.now(dt.UTC),
+        as_of=when,
+        lang=lang,
+        packages=packages,
+        inputs=inputs,
+        skipped=tuple({"folder": f, "reason": r} for f, r in found.skipped),
+    )

@@ -1,0 +1,252 @@
+"""The ``sopcheck`` command: argv -> api -> reporters -> exit code. Thin on purpose."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+from .errors import ExitCode, SopcheckError, UsageError
+from .model import AuditResult, Status
+
+FORMATS = ("json", "md", "junit")
+FAIL_ON = ("fail", "review", "warn")
+
+EPILOG = """\
+exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or rule-pack
+error; 3 internal error; 4 the batch cannot be checked (missing, or no package found).
+
+examples:
+  sopcheck check batch/                       JSON, Markdown and JUnit reports in ./sopcheck-report
+  sopcheck check batch/ --lang en --fail-on review --format json
+  sopcheck rules list                         the rule packs and the rules of the default pack
+  sopcheck sample demo-batch/                 write the sample batch used by 'make demo'
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sopcheck",
+        description="Check activity packages (photos, narrative, caption, approval sheets) against an "
+        "SOP rule pack and write an audit report.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"sopcheck {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="check a batch folder and write reports",
+                       description="Check every package in BATCH and write the reports to --out.")  # fmt: skip
+    c.add_argument("batch", metavar="BATCH", help="folder holding one folder per activity package")
+    c.add_argument(
+        "--rules",
+        metavar="PACK",
+        help="rule pack name or YAML file (default: lamandau-medsos-2015)",
+    )
+    c.add_argument(
+        "--out",
+        metavar="DIR",
+        default="sopcheck-report",
+        help="report folder, outside BATCH (default: %(default)s)",
+    )
+    c.add_argument(
+        "--format",
+        default="json,md,junit",
+        help=f"comma-separated: {', '.join(FORMATS)} (default: %(default)s)",
+    )
+    c.add_argument(
+        "--lang", choices=("id", "en"), help="report language (default: the pack's, Indonesian)"
+    )
+    c.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="fail",
+        help="lowest status that makes the exit code 1 (default: %(default)s)",
+    )
+    c.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="audit reference date/time for deadlines not yet due (default: now)",
+    )
+    c.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: usable cores)"
+    )
+    c.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar and no summary table"
+    )
+
+    r = sub.add_parser("rules", help="list, show or validate rule packs")
+    rs = r.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    rl = rs.add_parser("list", help="the available packs and the rules of one")
+    rl.add_argument("--rules", metavar="PACK")
+    rl.add_argument("--lang", choices=("id", "en"))
+    sh = rs.add_parser("show", help="one rule: description, check, parameters, SOP source")
+    sh.add_argument("rule_id", metavar="ID")
+    sh.add_argument("--rules", metavar="PACK")
+    sh.add_argument("--lang", choices=("id", "en"))
+    va = rs.add_parser("validate", help="load a pack file and report the first problem")
+    va.add_argument("file", metavar="FILE")
+
+    s = sub.add_parser("sample", help="write the sample batch (deterministic) into a new folder")
+    s.add_argument("out", metavar="DIR")
+    return p
+
+
+def _formats(value: str) -> list[str]:
+    fmts = [f.strip() for f in value.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts:
+        raise UsageError(
+            f"--format: unknown {', '.join(bad) or 'empty'} (choose from {', '.join(FORMATS)})"
+        )
+    return fmts
+
+
+def _summary(result: AuditResult, out=sys.stdout) -> None:
+    by_status = Counter(p.status for p in result.packages)
+    print(
+        f"\n{len(result.packages)} packages checked with {result.rulepack['id']} {result.rulepack['version']}",
+        file=out,
+    )
+    for s in sorted(Status, key=lambda s: -s.rank):
+        if by_status[s]:
+            print(f"  {s.value:>6}: {by_status[s]}", file=out)
+    rules: dict[str, Counter] = {}
+    for p in result.packages:
+        for f in p.findings:
+            rules.setdefault(f.rule, Counter())[f.status] += 1
+    bad = [
+        (r, c)
+        for r, c in rules.items()
+        if c[Status.FAIL] or c[Status.ERROR] or c[Status.REVIEW] or c[Status.WARN]
+    ]
+    if bad:
+        print(f"\n  {'rule':<8} {'fail':>5} {'error':>6} {'review':>7} {'warn':>5}", file=out)
+        for r, c in bad:
+            print(
+                f"  {r:<8} {c[Status.FAIL]:>5} {c[Status.ERROR]:>6} {c[Status.REVIEW]:>7} {c[Status.WARN]:>5}",
+                file=out,
+            )
+    for s in result.skipped:
+        print(f"  skipped {s['folder']}: {s['reason']}", file=out)
+
+
+def _check(args) -> int:
+    from .api import check
+    from .report import write_reports
+
+    fmts = _formats(args.format)
+    batch, out = Path(args.batch).resolve(), Path(args.out).resolve()
+    if out == batch or batch in out.parents:
+        raise UsageError(
+            f"--out {out} is inside the batch {batch}: sopcheck never writes into what it checks"
+        )
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    bar = None
+    show = not args.quiet and sys.stderr.isatty()
+
+    def on_start(total: int) -> None:
+        nonlocal bar
+        if show:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="pkg", desc="checking", file=sys.stderr)
+
+    def progress(res) -> None:
+        if bar is not None:
+            bar.set_postfix_str(res.id[-30:], refresh=False)
+            bar.update(1)
+
+    try:
+        result = check(batch, args.rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
+                       progress=progress, on_start=on_start)  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
+    fail_on = Status(args.fail_on)
+    paths = write_reports(result, out, fmts, fail_on=fail_on)
+    if not args.quiet:
+        _summary(result)
+        print("\nreports:", file=sys.stdout)
+        for p in paths:
+            print(f"  {p}", file=sys.stdout)
+    worst = result.status
+    return int(ExitCode.FINDINGS if worst.rank >= fail_on.rank else ExitCode.OK)
+
+
+def _rules(args) -> int:
+    from .rulepack import available_packs, load_rulepack
+
+    if args.rules_command == "validate":
+        pack = load_rulepack(args.file)
+        print(
+            f"{args.file}: valid rule pack {pack.id} {pack.version} ({len(pack.rules)} rules, sha256 {pack.sha256[:12]})"
+        )
+        return 0
+    pack = load_rulepack(args.rules)
+    lang = args.lang or pack.language
+    if args.rules_command == "list":
+        print("rule packs:")
+        for p in available_packs():
+            print(f"  {p.stem:<28} {p}")
+        print(f"\n{pack.id} {pack.version}: {pack.title.get(lang, pack.id)}")
+        for r in pack.rules:
+            print(f"  {r.id:<7} {r.severity.value:<8} {r.title.get(lang, '')}")
+        return 0
+    try:
+        r = pack.rule(args.rule_id.upper())
+    except KeyError:
+        raise UsageError(
+            f"no rule {args.rule_id!r} in {pack.id} (see 'sopcheck rules list')"
+        ) from None
+    from .checks import CHECKS
+
+    spec = CHECKS[r.check]
+    print(f"{r.id}  {r.title.get(lang, '')}")
+    print(f"  {r.description.get(lang, '')}")
+    print(f"  severity: {r.severity.value}   check: {r.check} ({spec.doc})")
+    if r.source:
+        print("  SOP: " + ", ".join(f"{k} {v}" for k, v in r.source.items()))
+    for k, v in r.params.items():
+        print(f"  param {k} = {v!r}: {spec.params[k].doc}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return int(ExitCode.USAGE)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules(args)
+        from .sample import generate
+
+        try:
+            print(generate(Path(args.out)))
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        return 0
+    except SopcheckError as e:
+        print(f"sopcheck: error: {e}", file=sys.stderr)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        print("sopcheck: interrupted; no report written", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except Exception:
+        traceback.print_exc()
+        print(
+            "sopcheck: internal error: please report it with the traceback above", file=sys.stderr
+        )
+        return int(ExitCode.INTERNAL)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

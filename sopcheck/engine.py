@@ -1,0 +1,96 @@
+"""Per package: gather the evidence, run every rule of the pack, isolate failures.
+
+Everything here is picklable and pure per package, so it runs the same in a worker process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import CHECKS, Outcome, RuleContext
+from .discover import load_package
+from .extract.package import gather
+from .i18n import render
+from .model import Finding, PackageEvidence, PackageResult, Status
+from .rulepack import RulePack
+
+
+@dataclass(frozen=True, kw_only=True)
+class Job:
+    """One package to check: what crosses to a worker."""
+
+    root: str
+    pkg_dir: str
+    pack: RulePack
+    as_of: dt.datetime
+    lang: str
+    register: list[dict[str, str]] | None
+    register_file: str | None
+
+
+def evaluate(
+    evidence: PackageEvidence, pack: RulePack, as_of: dt.datetime, lang: str
+) -> PackageResult:
+    """One finding per rule of the pack, in the pack's order; a crashing rule is an error finding."""
+    tz = pack.tz
+    roles = tuple(r.id for r in pack.roles)
+    role_names = {r.id: r.name.get(lang) or r.id for r in pack.roles}
+    findings = []
+    for rule in pack.rules:
+        ctx = RuleContext(evidence=evidence, params=rule.params, tz=tz, as_of=as_of, roles=roles)
+        try:
+            out = CHECKS[rule.check].fn(ctx)
+        except Exception as e:  # a failure is data: the batch goes on
+            out = Outcome(
+                status=Status.ERROR,
+                message_id="engine.crash",
+                params={"error": f"{type(e).__name__}: {e}"},
+            )
+        findings.append(
+            Finding(
+                rule=rule.id,
+                status=out.status,
+                severity=out.severity or rule.severity,
+                message=render(out.message_id, out.params, lang, role_names),
+                message_id=out.message_id,
+                params=dict(out.params),
+                evidence=out.evidence,
+            )
+        )
+    return PackageResult(
+        id=evidence.package.id,
+        status=Status.worst(f.status for f in findings),
+        findings=tuple(findings),
+        evidence=evidence,
+    )
+
+
+def crashed(pkg_id: str, pack: RulePack, lang: str, error: str) -> PackageResult:
+    """A package whose evidence could not be gathered at all: every rule is an error."""
+    findings = tuple(
+        Finding(
+            rule=r.id,
+            status=Status.ERROR,
+            severity=r.severity,
+            message=render("engine.crash", {"error": error}, lang),
+            message_id="engine.crash",
+            params={"error": error},
+        )
+        for r in pack.rules
+    )
+    return PackageResult(id=pkg_id, status=Status.ERROR, findings=findings)
+
+
+def run_job(job: Job) -> PackageResult:
+    """Discover, extract and evaluate one package; never raises for the package's content."""
+    root, pkg_dir = Path(job.root), Path(job.pkg_dir)
+    pkg_id = pkg_dir.relative_to(root).as_posix()
+    try:
+        roles = tuple(r.id for r in job.pack.roles)
+        pkg = load_package(root, pkg_dir, job.pack.tz, roles)
+        evidence = gather(pkg, job.pack.tz, job.register, job.register_file)
+    except Exception as e:
+        return crashed(pkg_id, job.pack, job.lang, f"{type(e).__name__}: {e}")
+    return evaluate(evidence, job.pack, job.as_of, job.lang)

@@ -1,0 +1,79 @@
+"""Approval sheet files (opened, not yet read) and the batch register (CSV/XLSX)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from .text import decode
+
+
+def open_approval(path: Path) -> tuple[str | None, bool]:
+    """(problem or None, carries a digital signature) for one approval file.
+
+    The file must open: an image decodes its header, a PDF parses and is not encrypted.
+    """
+    if path.suffix.lower() == ".pdf":
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+        try:
+            data = path.read_bytes()
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                if not pdf.pages:
+                    return "PDF has no pages", False
+        except PDFPasswordIncorrect:
+            return "PDF is encrypted with a password", False
+        except Exception as e:
+            return f"cannot open PDF: {type(e).__name__}: {e}".rstrip(": "), False
+        signed = b"/ByteRange" in data and b"/Sig" in data
+        return None, signed
+    try:
+        with Image.open(path) as img:
+            img.verify()
+    except Exception as e:
+        return f"cannot open image: {e}", False
+    return None, False
+
+
+def read_register(path: Path) -> list[dict[str, str]]:
+    """Rows of a register file as dicts of text (header row first). Raises ValueError if unreadable."""
+    if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as e:
+            raise ValueError(f"cannot open XLSX: {e}") from e
+        rows = [
+            ["" if c is None else str(c) for c in r] for r in wb.active.iter_rows(values_only=True)
+        ]
+        wb.close()
+    else:
+        text, _, _ = decode(path.read_bytes())
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    if not rows:
+        return []
+    header = [h.strip() or f"col{i + 1}" for i, h in enumerate(rows[0])]
+    return [
+        dict(zip(header, (c.strip() for c in r), strict=False))
+        for r in rows[1:]
+        if any(c.strip() for c in r)
+    ]
+
+
+def match_register(
+    rows: list[dict[str, str]], package_id: str, title: str | None
+) -> tuple[dict[str, str], ...]:
+    """Register rows naming this package: its id or folder name in a cell, or its title."""
+    keys = {package_id.lower(), package_id.rsplit("/", 1)[-1].lower()}
+    if title:
+        keys.add(title.strip().lower())
+    return tuple(r for r in rows if any(v.strip().lower() in keys for v in r.values() if v))

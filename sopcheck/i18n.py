@@ -1,0 +1,151 @@
+"""Messages in Indonesian and English, keyed by message id (rule-specific ids start with the rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("id", "en")
+
+# fmt: off
+MESSAGES: dict[str, dict[str, str]] = {
+    "common.no_record": {
+        "id": "Tidak dapat diverifikasi: tidak ada catatan ({what_t}).",
+        "en": "Not verifiable: no record ({what_t}).",
+    },
+    "common.not_due": {
+        "id": "Belum ada catatan, tetapi batas waktunya ({deadline}) belum lewat.",
+        "en": "No record yet, but the deadline ({deadline}) has not passed.",
+    },
+    "engine.crash": {
+        "id": "Aturan gagal dijalankan: {error}. Laporkan ini sebagai bug sopcheck.",
+        "en": "The rule could not be evaluated: {error}. Please report this as a sopcheck bug.",
+    },
+    "klp01.pass": {"id": "{count} foto berbeda (minimal {min}).", "en": "{count} distinct photos (minimum {min})."},
+    "klp01.fail": {
+        "id": "Hanya {count} foto berbeda dari {files} berkas foto; minimal {min}. Duplikat: {duplicates}.",
+        "en": "Only {count} distinct photos out of {files} photo files; {min} required. Duplicates: {duplicates}.",
+    },
+    "klp02.missing": {"id": "Narasi berita tidak ada (narasi.txt/.md/.docx/.pdf atau 'narasi' di paket.yaml).",
+                      "en": "No news narrative (narasi.txt/.md/.docx/.pdf or 'narasi' in paket.yaml)."},
+    "klp02.unreadable": {"id": "Narasi {file} tidak dapat dibaca: {reason}.", "en": "Narrative {file} cannot be read: {reason}."},
+    "klp02.empty": {"id": "Narasi {file} berisi {words} kata; minimal {min}.", "en": "Narrative {file} holds {words} words; at least {min} required."},
+    "klp02.pass": {"id": "Narasi {file}: {words} kata.", "en": "Narrative {file}: {words} words."},
+    "klp03.missing": {"id": "Caption tidak ada (caption.txt atau 'caption' di paket.yaml).",
+                      "en": "No caption (caption.txt or 'caption' in paket.yaml)."},
+    "klp03.unreadable": {"id": "Caption {file} tidak dapat dibaca: {reason}.", "en": "Caption {file} cannot be read: {reason}."},
+    "klp03.empty": {"id": "Caption {file} kosong.", "en": "Caption {file} is empty."},
+    "klp03.pass": {"id": "Caption {graphemes} karakter ({codepoints} code point), batas {max}.",
+                   "en": "Caption of {graphemes} characters ({codepoints} code points), limit {max}."},
+    "klp03.fail": {"id": "Caption {graphemes} karakter ({codepoints} code point), melebihi batas {max}.",
+                   "en": "Caption of {graphemes} characters ({codepoints} code points) exceeds the limit of {max}."},
+    "wkt01.pass": {"id": "Semua {n} foto diambil antara {start} dan {end} ({tz}).",
+                   "en": "All {n} photos were taken between {start} and {end} ({tz})."},
+    "wkt01.fail": {"id": "Foto di luar rentang kegiatan {start} s.d. {end}: {outside}.",
+                   "en": "Photos outside the activity window {start} to {end}: {outside}."},
+    "wkt01.uncertain": {
+        "id": "Waktu pengambilan tidak pasti: tanpa tanggal {undated}; hanya dari nama berkas {weak}; di luar rentang {outside} (rentang {start} s.d. {end}).",
+        "en": "Capture time uncertain: undated {undated}; dated only by file name {weak}; outside {outside} (window {start} to {end}).",
+    },
+    "wkt01.inferred": {
+        "id": "Semua foto dalam rentang {start} s.d. {end}, tetapi tanggal kegiatan sendiri disimpulkan dari foto ({source}).",
+        "en": "All photos lie within {start} to {end}, but the activity date itself was inferred ({source}).",
+    },
+    "wkt02.pass": {"id": "Diserahkan {handed}, hari H {h}.", "en": "Handed in on {handed}, day H {h}."},
+    "wkt02.fail": {"id": "Diserahkan {handed}, {days} hari setelah hari H ({h}).", "en": "Handed in on {handed}, {days} days after day H ({h})."},
+    "wkt02.early": {"id": "Diserahkan {handed}, sebelum kegiatan berakhir ({h}).", "en": "Handed in on {handed}, before the activity ended ({h})."},
+    "wkt03.on_sheet": {
+        "id": "Tanggapan {role_name} tidak tercatat di paket.yaml; hanya ada pada lembar persetujuan, yang belum dibaca versi ini: periksa secara manual.",
+        "en": "The response of the {role_name} is not in paket.yaml; it is only on the approval sheet, which this version does not read: check it by eye.",
+    },
+    "wkt03.pass": {"id": "{role_name} menanggapi {date}, batas {deadline} (H = {ref}).",
+                   "en": "{role_name} responded on {date}, deadline {deadline} (H = {ref})."},
+    "wkt03.fail": {"id": "{role_name} menanggapi {date}, melewati batas {deadline} (H = {ref}).",
+                   "en": "{role_name} responded on {date}, after the deadline {deadline} (H = {ref})."},
+    "wkt03.before": {"id": "Tanggapan {role_name} bertanggal {date}, sebelum dokumentasi diserahkan ({ref}).",
+                     "en": "The response of the {role_name} is dated {date}, before the hand-in ({ref})."},
+    "wkt03.unverifiable": {
+        "id": "{role_name} menanggapi {date}; tanggal penyerahan tidak diketahui, dan tanggal ini melewati H+1 dari akhir kegiatan ({ref}).",
+        "en": "{role_name} responded on {date}; the hand-in date is unknown and this is after H+1 of the activity end ({ref}).",
+    },
+    "wkt06.pass": {"id": "Diunggah {date}, batas {deadline}, setelah persetujuan {approved}.",
+                   "en": "Uploaded on {date}, deadline {deadline}, after the approval of {approved}."},
+    "wkt06.late": {"id": "Diunggah {date}, melewati batas H+1 ({deadline}).", "en": "Uploaded on {date}, after the H+1 deadline ({deadline})."},
+    "wkt06.before_approval": {"id": "Diunggah {date}, sebelum persetujuan ({approved}).", "en": "Uploaded on {date}, before the approval ({approved})."},
+    "wkt06.approval_on_sheet": {
+        "id": "Diunggah {date} (batas {deadline}); tanggal persetujuan hanya ada pada lembar persetujuan: periksa urutannya secara manual.",
+        "en": "Uploaded on {date} (deadline {deadline}); the approval date is only on the sheet: check the order by eye.",
+    },
+    "wkt06.no_approval": {
+        "id": "Diunggah {date} (batas {deadline}), tetapi tidak ada catatan persetujuan: urutan tidak dapat diverifikasi.",
+        "en": "Uploaded on {date} (deadline {deadline}), but there is no approval record: the order cannot be verified.",
+    },
+    "pst01.missing": {"id": "Lembar persetujuan (persetujuan.*) tidak ada.", "en": "No approval sheet (persetujuan.*)."},
+    "pst01.unreadable": {"id": "Lembar persetujuan tidak dapat dibuka: {problems}.", "en": "The approval sheet cannot be opened: {problems}."},
+    "pst01.pass": {"id": "Lembar persetujuan ada: {files}.", "en": "Approval sheet present: {files}."},
+    "pst02.no_sheet": {"id": "Tidak ada lembar persetujuan, jadi tidak ada tanda tangan.", "en": "No approval sheet, so no signature."},
+    "pst02.unread": {
+        "id": "Tanda tangan pada {files} belum dibaca oleh versi ini: periksa secara manual (syarat: {require}).",
+        "en": "Signatures on {files} are not read by this version: check them by eye (requirement: {require}).",
+    },
+    "pst03.pass": {"id": "Keputusan Setuju ({roles}).", "en": "Decision: approve ({roles})."},
+    "pst03.rejected": {"id": "Konten ditolak (Tolak) oleh {roles}.", "en": "The content was rejected (Tolak) by {roles}."},
+    "pst03.rejected_uploaded": {
+        "id": "Konten ditolak (Tolak) oleh {roles} tetapi tetap diunggah.",
+        "en": "The content was rejected (Tolak) by {roles} but uploaded anyway.",
+    },
+    "pst03.on_sheet": {
+        "id": "Keputusan hanya ada pada lembar persetujuan, yang belum dibaca versi ini: periksa secara manual.",
+        "en": "The decision is only on the approval sheet, which this version does not read: check it by eye.",
+    },
+    "pst04.none": {"id": "Tidak ada tanda tangan elektronik.", "en": "No digital signature."},
+    "pst04.unvalidated": {
+        "id": "Tanda tangan elektronik ditemukan pada {files}; validasinya belum tersedia di versi ini: periksa dengan aplikasi PDF.",
+        "en": "Digital signature found in {files}; this version does not validate it yet: check it in a PDF reader.",
+    },
+    "pst05.no_sheet": {"id": "Tidak ada lembar persetujuan.", "en": "No approval sheet."},
+    "pst05.unread": {
+        "id": "Isi {files} belum dibaca oleh versi ini: cocokkan caption dan kegiatan pada lembar secara manual.",
+        "en": "The content of {files} is not read by this version: compare the caption and activity on the sheet by eye.",
+    },
+    "reg01.none": {"id": "Tidak ada register di akar batch.", "en": "No register at the batch root."},
+    "reg01.unreadable": {"id": "Register {file} tidak dapat dibaca.", "en": "The register {file} cannot be read."},
+    "reg01.fail": {"id": "Paket tidak tercatat di register {file}.", "en": "The package is not in the register {file}."},
+    "reg01.pass": {"id": "Tercatat di register {file} ({rows} baris).", "en": "Listed in the register {file} ({rows} rows)."},
+    "int01.pass": {"id": "{n} berkas dapat dibaca; SHA-256 dicatat.", "en": "{n} files readable; SHA-256 recorded."},
+    "int01.error": {"id": "{bad} masalah pada berkas: {files}.", "en": "{bad} problems with files: {files}."},
+    "int02.none": {"id": "Tidak ada foto yang dapat diperiksa.", "en": "No photo to examine."},
+    "int02.pass": {"id": "Metadata {n} foto tanpa tanda penyuntingan.", "en": "Metadata of {n} photos shows no sign of editing."},
+    "int02.warn": {"id": "Tanda penyuntingan atau tanggal mundur pada {k} foto: {files}.",
+                   "en": "Signs of editing or back-dating on {k} photos: {files}."},
+}
+
+WHAT: dict[str, dict[str, str]] = {
+    "activity_date": {"id": "tanggal kegiatan", "en": "activity date"},
+    "handin": {"id": "tanggal penyerahan dokumentasi (diserahkan)", "en": "hand-in date (diserahkan)"},
+    "photos": {"id": "foto", "en": "photos"},
+    "response": {"id": "tanggapan {role_name}", "en": "response of the {role_name}"},
+    "upload": {"id": "unggahan (unggah)", "en": "upload (unggah)"},
+    "decision": {"id": "keputusan", "en": "decision (keputusan)"},
+}
+# fmt: on
+
+
+class _Default(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(
+    message_id: str, params: dict[str, Any], lang: str, role_names: dict[str, str] | None = None
+) -> str:
+    """The message in ``lang`` with ``params`` filled in; unknown ids fall back to the id itself."""
+    lang = lang if lang in LANGS else "id"
+    values = _Default(params)
+    role = params.get("role")
+    if role:
+        values["role_name"] = (role_names or {}).get(role, role)
+    what = params.get("what")
+    if what in WHAT:
+        values["what_t"] = WHAT[what][lang].format_map(values)
+    template = MESSAGES.get(message_id, {}).get(lang) or message_id
+    return template.format_map(values)

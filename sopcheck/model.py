@@ -1,0 +1,329 @@
+"""The data that flows through sopcheck: frozen, keyword-only dataclasses and enums.
+
+discover -> Package; extract -> PackageEvidence; evaluate -> Finding; AuditResult holds them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """The status of one (package, rule) pair, ordered from best to worst by ``rank``."""
+
+    NA = "n/a"
+    PASS = "pass"
+    WARN = "warn"
+    REVIEW = "review"
+    FAIL = "fail"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def worst(cls, statuses) -> Status:
+        """The worst status of an iterable; ``n/a`` for an empty one."""
+        return max(statuses, key=lambda s: s.rank, default=cls.NA)
+
+
+_RANK = {
+    Status.NA: 0,
+    Status.PASS: 1,
+    Status.WARN: 2,
+    Status.REVIEW: 3,
+    Status.FAIL: 4,
+    Status.ERROR: 5,
+}
+
+
+class Severity(StrEnum):
+    """How grave a rule's breach is; set per rule in the pack."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    INFO = "info"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    """What a finding rests on. Only the fields that apply are set."""
+
+    file: str | None = None
+    """Path relative to the package folder, '/'-separated."""
+    page: int | None = None
+    """1-based page of a PDF."""
+    region: str | None = None
+    """A region of a page or image, e.g. 'x,y,w,h'."""
+    tag: str | None = None
+    """EXIF tag, manifest field or other named source of the value."""
+    value: Any = None
+    """The value read (JSON-serialisable)."""
+    source: str | None = None
+    """How the value was obtained: 'exif', 'pillow', 'filename', 'manifest', 'folder-name'..."""
+    confidence: float | None = None
+    """0..1 where the reading is uncertain (OCR, inference)."""
+    inferred: bool = False
+    """True when the value was inferred by convention, not stated."""
+    note: str | None = None
+    """A short remark on the reading (time zone assumed, weaker evidence...)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if v is not None}
+        if not self.inferred:
+            d.pop("inferred", None)
+        return d
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One rule's verdict for one package."""
+
+    rule: str
+    """The rule id, e.g. 'KLP-01'."""
+    status: Status
+    """pass, fail, warn, review, error or n/a."""
+    severity: Severity
+    """The rule's severity (a finding may raise it, e.g. a rejected package that was uploaded)."""
+    message: str
+    """Human-readable message in the run's language."""
+    message_id: str = ""
+    """The i18n key the message was rendered from."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """The values substituted into the message."""
+    evidence: tuple[Evidence, ...] = ()
+    """What the verdict rests on."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileRecord:
+    """One file of a package as found on disk (INT-01)."""
+
+    path: str
+    """Relative to the package folder, '/'-separated."""
+    kind: str
+    """photo, video, narrative, caption, approval, manifest or other."""
+    size: int | None
+    """Bytes, or None when the file could not be read."""
+    sha256: str | None
+    """Hex digest, or None when the file could not be read."""
+    error: str | None = None
+    """Why the file could not be read."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dated:
+    """A date or datetime with where it came from."""
+
+    value: dt.datetime | dt.date
+    """An aware datetime (pack time zone) or a plain date."""
+    source: str
+    """'manifest', 'folder-name', 'narrative', 'photos', 'register'..."""
+    file: str | None = None
+    """The file it was read from, if any."""
+    tag: str | None = None
+    """The field or tag it was read from."""
+    inferred: bool = False
+    """True when inferred by convention rather than stated."""
+
+    @property
+    def day(self) -> dt.date:
+        return self.value.date() if isinstance(self.value, dt.datetime) else self.value
+
+    def evidence(self, **extra: Any) -> Evidence:
+        return Evidence(
+            file=self.file,
+            tag=self.tag,
+            value=self.value.isoformat(),
+            source=self.source,
+            inferred=self.inferred,
+            **extra,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Response:
+    """A role's written response (tanggapan), from the manifest."""
+
+    role: str
+    """Role id from the rule pack."""
+    date: Dated | None
+    """When the role responded."""
+    decision: str | None
+    """'setuju', 'tolak' or None when not stated."""
+    note: str | None = None
+    """The role's remark (catatan)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Upload:
+    """The publication record (unggah)."""
+
+    date: Dated | None
+    """When the content was uploaded."""
+    platform: str | None = None
+    """instagram, facebook, ..."""
+    url: str | None = None
+    """Address of the post."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManifestProblem:
+    """A problem with paket.yaml: the file, the field and the reason."""
+
+    file: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Package:
+    """A package as discovered: its folder, its files, and what its manifest states."""
+
+    id: str
+    """Folder path relative to the batch root, '/'-separated."""
+    path: str
+    """Absolute path of the folder."""
+    files: tuple[FileRecord, ...]
+    """Every file of the package, sorted by path."""
+    title: str | None = None
+    unit: str | None = None
+    location: str | None = None
+    activity_start: Dated | None = None
+    """Hari H (first day): from the manifest or the folder name; narrative/photos come later."""
+    activity_end: Dated | None = None
+    """Last day of the activity."""
+    handed_in: Dated | None = None
+    """Hand-in to the Tim Pertimbangan."""
+    caption: str | None = None
+    """Caption stated in the manifest (caption.txt wins over it when both exist? no: manifest overrides)."""
+    narrative: str | None = None
+    """Narrative stated in the manifest."""
+    responses: tuple[Response, ...] = ()
+    upload: Upload | None = None
+    manifest_problems: tuple[ManifestProblem, ...] = ()
+
+    def files_of(self, kind: str) -> tuple[FileRecord, ...]:
+        return tuple(f for f in self.files if f.kind == kind)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhotoInfo:
+    """What was read from one photo."""
+
+    file: str
+    capture_time: dt.datetime | None
+    """Aware datetime in the pack time zone, or None."""
+    source_tag: str | None
+    """EXIF tag (or 'filename') the capture time came from."""
+    source: str | None
+    """'exifread', 'pillow' or 'filename'."""
+    tz_note: str | None = None
+    """Which offset was used or which time zone was assumed."""
+    weak: bool = False
+    """True when the time came from the file name (date only, easy to fake)."""
+    date_only: bool = False
+    """True when only a calendar date is known."""
+    modify_time: dt.datetime | None = None
+    """EXIF DateTime (ModifyDate), same time-zone handling."""
+    gps_time: dt.datetime | None = None
+    """GPS date and time, converted from UTC."""
+    software: str | None = None
+    """EXIF Software."""
+    phash: str | None = None
+    """Perceptual (difference) hash, 16 hex digits."""
+    width: int | None = None
+    height: int | None = None
+    notes: tuple[str, ...] = ()
+    """Remarks: rejected dates and why."""
+    error: str | None = None
+    """Why the photo could not be decoded."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextInfo:
+    """A caption or narrative as read."""
+
+    text: str | None
+    """Normalised text (NFC, trimmed), or None when absent or unreadable."""
+    file: str | None
+    """File it came from, or None for the manifest."""
+    source: str
+    """'file' or 'manifest'."""
+    encoding: str | None = None
+    """Encoding used to decode the file."""
+    note: str | None = None
+    """E.g. 'decoded as cp1252 (legacy 8-bit)'."""
+    error: str | None = None
+    """Why the file could not be read."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageEvidence:
+    """All evidence extracted for one package; the input of the rules."""
+
+    package: Package
+    photos: tuple[PhotoInfo, ...]
+    videos: tuple[str, ...]
+    caption: TextInfo | None
+    narrative: TextInfo | None
+    activity_start: Dated | None
+    """Resolved: manifest, folder name, narrative dateline or photos (weakest)."""
+    activity_end: Dated | None
+    approval_files: tuple[str, ...]
+    approval_problems: tuple[tuple[str, str], ...] = ()
+    """(file, reason) for approval files that could not be opened."""
+    signed_pdfs: tuple[str, ...] = ()
+    """Approval PDFs that carry a digital signature dictionary."""
+    register_rows: tuple[dict[str, str], ...] | None = None
+    """Rows of the batch register that match this package; None when there is no register."""
+    register_file: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageResult:
+    """The findings for one package, one per rule of the pack, in the pack's order."""
+
+    id: str
+    status: Status
+    findings: tuple[Finding, ...]
+    evidence: PackageEvidence | None = None
+    """The evidence the findings rest on (for reports that show photos etc.)."""
+
+    @property
+    def photos(self) -> tuple[PhotoInfo, ...]:
+        return self.evidence.photos if self.evidence else ()
+
+    def finding(self, rule: str) -> Finding:
+        return next(f for f in self.findings if f.rule == rule)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditResult:
+    """The result of a run: metadata and one PackageResult per package, sorted by id."""
+
+    batch: str
+    """Absolute path of the batch root."""
+    rulepack: dict[str, str]
+    """id, version, sha256, path of the rule pack."""
+    tool: dict[str, str]
+    """name and version of sopcheck."""
+    started: dt.datetime
+    finished: dt.datetime
+    as_of: dt.datetime
+    """Reference time for deadlines not yet due and times in the future."""
+    lang: str
+    packages: tuple[PackageResult, ...]
+    inputs: tuple[dict[str, Any], ...] = ()
+    """Every input file: package, path, size, sha256."""
+    skipped: tuple[dict[str, str], ...] = ()
+    """Folders of the batch that are not packages: folder, reason."""
+
+    @property
+    def status(self) -> Status:
+        return Status.worst(p.status for p in self.packages)

@@ -1,0 +1,59 @@
+"""Report writers: JSON (the contract), Markdown (for people) and JUnit XML (for CI).
+
+Every writer is ``(result, out_dir) -> Path`` and writes its file atomically; the JUnit writer also
+takes ``fail_on``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..errors import UsageError
+from ..model import AuditResult, Status
+from . import json as json_report
+from . import junit, markdown
+from .atomic import write_atomic
+
+WRITERS: dict[str, Callable[..., Path]] = {
+    "json": json_report.write,
+    "md": markdown.write,
+    "junit": junit.write,
+}
+"""Format name -> writer ``(result: AuditResult, out_dir: Path) -> Path``."""
+
+DEFAULT_FORMATS = ("json", "md", "junit")
+
+
+def write_reports(
+    result: AuditResult,
+    out_dir: Path | str,
+    formats: Iterable[str] | str = DEFAULT_FORMATS,
+    *,
+    fail_on: Status | str = Status.FAIL,
+) -> list[Path]:
+    """Write the reports named in ``formats`` (names or one comma-separated string) into ``out_dir``.
+
+    Unknown formats raise UsageError before anything is written; a format named twice is written
+    once. ``fail_on`` goes to the JUnit writer only. Returns the written paths in ``formats`` order.
+    """
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    wanted = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in wanted if f not in WRITERS]
+    if unknown:
+        known = ", ".join(WRITERS)
+        raise UsageError(f"unknown report format(s): {', '.join(unknown)} (known: {known})")
+    fail_on = Status(fail_on)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in wanted:
+        if fmt == "junit":
+            paths.append(WRITERS[fmt](result, out_dir, fail_on=fail_on))
+        else:
+            paths.append(WRITERS[fmt](result, out_dir))
+    return paths
+
+
+__all__ = ["DEFAULT_FORMATS", "WRITERS", "write_atomic", "write_reports"]
