@@ -105,10 +105,11 @@ def _formats(value: str) -> list[str]:
     return fmts
 
 
-def _summary(result: AuditResult, out=sys.stdout) -> None:
+def _summary(result: AuditResult, out=None) -> None:
+    out = out or sys.stdout
     by_status = Counter(p.status for p in result.packages)
     print(
-        f"\n{len(result.packages)} packages checked with {result.rulepack['id']} {result.rulepack['version']}",
+        f"\n{len(result.packages)} package(s) checked with {result.rulepack['id']} {result.rulepack['version']}",
         file=out,
     )
     for s in sorted(Status, key=lambda s: -s.rank):

@@ -10,6 +10,10 @@ from ..model import Evidence, Severity, Status
 from .common import no_record
 from .registry import Outcome, Param, RuleContext, check
 
+_NOT_FOUND = Evidence(
+    tag="persetujuan*.pdf|jpg|png|tif|heic|webp", note="no approval sheet in the package"
+)
+
 
 def _sheet_evidence(ctx: RuleContext, note: str) -> tuple[Evidence, ...]:
     problems = dict(ctx.evidence.approval_problems)
@@ -26,7 +30,7 @@ def approval_present(ctx: RuleContext) -> Outcome:
     """An approval sheet is present and its file opens."""
     files = ctx.evidence.approval_files
     if not files:
-        return Outcome(status=Status.FAIL, message_id="pst01.missing")
+        return Outcome(status=Status.FAIL, message_id="pst01.missing", evidence=(_NOT_FOUND,))
     readable = _readable(ctx)
     ev = _sheet_evidence(ctx, "opens")
     params = {
@@ -53,7 +57,7 @@ def approval_signed(ctx: RuleContext) -> Outcome:
     """The approval is signed by the required roles."""
     files = ctx.evidence.approval_files
     if not files:
-        return Outcome(status=Status.FAIL, message_id="pst02.no_sheet")
+        return Outcome(status=Status.FAIL, message_id="pst02.no_sheet", evidence=(_NOT_FOUND,))
     if not _readable(ctx):
         return Outcome(status=Status.ERROR, message_id="pst01.unreadable", params={"files": ", ".join(files), "problems": ""},
                        evidence=_sheet_evidence(ctx, ""))  # fmt: skip

@@ -71,7 +71,10 @@ def narrative_present(ctx: RuleContext) -> Outcome:
     """A news narrative is present and not empty."""
     nar = ctx.evidence.narrative
     if nar is None:
-        return Outcome(status=Status.FAIL, message_id="klp02.missing")
+        looked = Evidence(
+            tag="narasi.txt|md|docx|pdf, paket.yaml narasi", note="not found in the package"
+        )
+        return Outcome(status=Status.FAIL, message_id="klp02.missing", evidence=(looked,))
     ev = Evidence(file=nar.file, source=nar.source, note=nar.note or nar.error)
     if nar.error:
         return Outcome(
@@ -96,7 +99,8 @@ def caption_length(ctx: RuleContext) -> Outcome:
     """A caption is present and at most N user-perceived characters (after NFC and trimming)."""
     cap = ctx.evidence.caption
     if cap is None:
-        return Outcome(status=Status.FAIL, message_id="klp03.missing")
+        looked = Evidence(tag="caption.txt, paket.yaml caption", note="not found in the package")
+        return Outcome(status=Status.FAIL, message_id="klp03.missing", evidence=(looked,))
     if cap.error:
         ev = Evidence(file=cap.file, note=cap.error)
         return Outcome(

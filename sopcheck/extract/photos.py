@@ -154,7 +154,7 @@ def _gps_time(tags: dict[str, Any], tz: dt.tzinfo) -> dt.datetime | None:
 def dhash(img: Image.Image) -> str:
     """Difference hash: 64 bits comparing neighbouring pixels of a 9x8 grey thumbnail."""
     small = img.convert("L").resize((HASH_SIZE + 1, HASH_SIZE), Image.Resampling.LANCZOS)
-    px = list(small.getdata())
+    px = small.tobytes()
     bits = 0
     for row in range(HASH_SIZE):
         for col in range(HASH_SIZE):

@@ -1,0 +1,157 @@
+"""The command line: every exit code, the rules sub-commands, help, and the reports on disk."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sopcheck import cli
+from sopcheck.errors import ExitCode
+from sopcheck.sample import generate
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("cli") / "batch")
+
+
+@pytest.fixture
+def compliant(sample, tmp_path) -> Path:
+    """A batch holding only the compliant package (worst status: review, for the unread sheet)."""
+    batch = tmp_path / "ok"
+    shutil.copytree(sample / "2024-03-12-musrenbang-bulik", batch / "2024-03-12-musrenbang-bulik")
+    return batch
+
+
+def run(*args: str) -> int:
+    return cli.main(list(args))
+
+
+def test_exit_0_when_nothing_reaches_fail_on(compliant, tmp_path, capsys):
+    assert (
+        run("check", str(compliant), "--out", str(tmp_path / "r"), "--as-of", "2025-01-01")
+        == ExitCode.OK
+    )
+    out = capsys.readouterr().out
+    assert "1 package(s) checked" in out and "sopcheck-report.json" in out
+
+
+def test_exit_1_when_review_reaches_fail_on(compliant, tmp_path):
+    assert (
+        run("check", str(compliant), "--out", str(tmp_path / "r"), "--fail-on", "review", "-q")
+        == ExitCode.FINDINGS
+    )
+
+
+def test_exit_1_on_the_sample_batch_and_all_reports_written(sample, tmp_path):
+    out = tmp_path / "r"
+    assert (
+        run("check", str(sample), "--out", str(out), "-q", "--as-of", "2025-01-01", "-j", "1")
+        == ExitCode.FINDINGS
+    )
+    assert sorted(p.name for p in out.iterdir()) == [
+        "sopcheck-junit.xml",
+        "sopcheck-report.json",
+        "sopcheck-report.md",
+    ]
+    report = json.loads((out / "sopcheck-report.json").read_text())
+    assert report["schema_version"] == "1" and len(report["packages"]) == 15
+    assert report["rulepack"]["id"] == "lamandau-medsos" and len(report["rulepack"]["sha256"]) == 64
+
+
+def test_format_selects_the_reports(compliant, tmp_path):
+    out = tmp_path / "r"
+    run("check", str(compliant), "--out", str(out), "--format", "md", "-q")
+    assert [p.name for p in out.iterdir()] == ["sopcheck-report.md"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "{batch}", "--format", "pdf"),
+        ("check", "{batch}", "--rules", "no-such-pack"),
+        ("check", "{batch}", "--out", "{batch}/reports"),
+        ("check", "{batch}", "--as-of", "yesterday"),
+        ("check", "{batch}", "--jobs", "0"),
+        ("check", "{batch}", "--lang", "fr"),
+        ("rules", "show", "XYZ-99"),
+        (),
+    ],
+    ids=["format", "pack", "out-inside-batch", "as-of", "jobs", "lang", "rule", "no-command"],
+)
+def test_exit_2_on_usage_errors(args, compliant, capsys):
+    argv = [a.format(batch=compliant) for a in args]
+    try:
+        code = run(*argv)
+    except SystemExit as e:  # argparse's own usage errors
+        code = e.code
+    assert code == ExitCode.USAGE
+    assert not (compliant / "reports").exists()
+
+
+def test_exit_2_on_an_invalid_rule_pack_names_file_and_key(compliant, tmp_path, capsys):
+    pack = tmp_path / "bad.yaml"
+    src = Path(cli.__file__).resolve().parent.parent / "rules" / "lamandau-medsos-2015.yaml"
+    pack.write_text(src.read_text().replace("min_photos: 4", "min_photos: four"))
+    assert run("check", str(compliant), "--rules", str(pack)) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "min_photos" in err
+    assert run("rules", "validate", str(pack)) == ExitCode.USAGE
+
+
+def test_exit_3_on_an_internal_error(compliant, monkeypatch, capsys):
+    import sopcheck.api
+
+    def boom(*a, **k):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(sopcheck.api, "check", boom)
+    assert run("check", str(compliant), "-q") == ExitCode.INTERNAL
+    assert "injected fault" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["empty", "missing", "file", "not-packages"])
+def test_exit_4_when_the_batch_cannot_be_checked(kind, tmp_path, capsys):
+    target = tmp_path / "batch"
+    if kind == "empty":
+        target.mkdir()
+    elif kind == "file":
+        target.write_text("x")
+    elif kind == "not-packages":
+        (target / "random-folder").mkdir(parents=True)
+        (target / "random-folder" / "notes.odt").write_text("x")
+    assert run("check", str(target), "--out", str(tmp_path / "r")) == ExitCode.INPUT
+    err = capsys.readouterr().err
+    assert str(target) in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_rules_list_show_validate(capsys):
+    assert run("rules", "list") == 0
+    out = capsys.readouterr().out
+    assert "lamandau-medsos-2015" in out and "INT-02" in out
+    assert run("rules", "show", "klp-03", "--lang", "en") == 0
+    out = capsys.readouterr().out
+    assert "max_chars = 200" in out and "step 1" in out
+    src = Path(cli.__file__).resolve().parent.parent / "rules" / "lamandau-medsos-2015.yaml"
+    assert run("rules", "validate", str(src)) == 0
+    assert "valid rule pack lamandau-medsos" in capsys.readouterr().out
+
+
+def test_console_script_help_explains_exit_codes():
+    exe = Path(sys.executable).parent / "sopcheck"
+    proc = subprocess.run([str(exe), "check", "--help"], capture_output=True, text=True, check=True)
+    assert "--fail-on" in proc.stdout and "--as-of" in proc.stdout
+    proc = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
+    assert "exit codes" in proc.stdout
+
+
+def test_sample_refuses_a_non_empty_folder(tmp_path, capsys):
+    (tmp_path / "x").write_text("keep me")
+    assert run("sample", str(tmp_path)) == ExitCode.USAGE
+    assert (tmp_path / "x").read_text() == "keep me"
