@@ -80,7 +80,7 @@ def check(
         except (OSError, ValueError):
             register = None  # REG-01 reports it as an error for every package
     job_list = [
-        Job(root=str(root), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=register,
+        Job(root=str(found.base), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=register,
             register_file=register_file)
         for d in found.packages
     ]  # fmt: skip
@@ -90,7 +90,7 @@ def check(
     n_jobs = jobs or usable_cores()
 
     def broken(job: Job, reason: str) -> PackageResult:
-        return crashed(Path(job.pkg_dir).relative_to(root).as_posix(), pack, lang, reason)
+        return crashed(Path(job.pkg_dir).relative_to(found.base).as_posix(), pack, lang, reason)
 
     for i, res in run(run_job, job_list, jobs=n_jobs, on_broken=broken):
         results[i] = res

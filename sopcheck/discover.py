@@ -103,6 +103,8 @@ def package_files(pkg_dir: Path) -> tuple[FileRecord, ...]:
 class Discovery:
     """The packages of a batch, plus folders that were looked at and are not packages."""
 
+    base: Path
+    """The folder package ids are relative to: the batch root, or its parent when the root is itself a package."""
     packages: tuple[Path, ...]
     skipped: tuple[tuple[str, str], ...]
     """(folder relative to the batch root, reason)."""
@@ -117,6 +119,8 @@ def find_packages(root: Path) -> Discovery:
         raise BatchError(f"{root}: not a folder (give the batch folder that holds the packages)")
     if not os.access(root, os.R_OK | os.X_OK):
         raise BatchError(f"{root}: permission denied")
+    if _is_package_dir(root):  # pointed at one package: check it as a batch of one
+        return Discovery(base=root.parent, packages=(root,), skipped=(), register=None)
     found: list[Path] = []
     skipped: list[tuple[str, str]] = []
 
@@ -150,7 +154,7 @@ def find_packages(root: Path) -> Discovery:
          and p.suffix.lower() in (".csv", ".xlsx")),
         None,
     )  # fmt: skip
-    return Discovery(packages=tuple(found), skipped=tuple(skipped), register=register)
+    return Discovery(base=root, packages=tuple(found), skipped=tuple(skipped), register=register)
 
 
 def load_package(root: Path, pkg_dir: Path, tz: dt.tzinfo, roles: tuple[str, ...]) -> Package:

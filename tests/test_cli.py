@@ -155,3 +155,11 @@ def test_sample_refuses_a_non_empty_folder(tmp_path, capsys):
     (tmp_path / "x").write_text("keep me")
     assert run("sample", str(tmp_path)) == ExitCode.USAGE
     assert (tmp_path / "x").read_text() == "keep me"
+
+
+def test_a_package_folder_given_as_batch_is_checked_as_one_package(compliant, tmp_path):
+    import sopcheck
+
+    res = sopcheck.check(compliant / "2024-03-12-musrenbang-bulik", as_of="2025-01-01", jobs=1)
+    assert [p.id for p in res.packages] == ["2024-03-12-musrenbang-bulik"]
+    assert res.packages[0].finding("KLP-01").status == sopcheck.Status.PASS
