@@ -24,7 +24,7 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "12 Maret 2024", "12 Mar. 2024"
 _RE_NAMED = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", re.IGNORECASE)
 # "(12/3/2024)", "12-03-2024", "12.03.2024" (day first, as Indonesian writes it)
-_RE_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/.-])")
+_RE_NUMERIC = re.compile(r"(?<![\d/])(?<!\d[.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/]|[.-]\d)")
 # "2024-03-12"
 _RE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
@@ -75,14 +75,18 @@ def folder_date(name: str) -> dt.date | None:
 _RE_NAME_COMPACT = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?:[_-](\d{2})(\d{2})(\d{2})\d{0,3})?(?!\d)"
 )
-_RE_NAME_WA = re.compile(r"(\d{4})-(\d{2})-(\d{2}) at (\d{1,2})\.(\d{2})\.(\d{2})")
+_RE_NAME_WA = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2}) at (\d{1,2})\.(\d{2})\.(\d{2})(?:\s*([AaPp])\.?[Mm]\.?)?"
+)
 
 
 def filename_datetime(name: str) -> tuple[dt.datetime | dt.date, bool] | None:
     """A date (and time when present) embedded in a file name; (value, has_time)."""
     m = _RE_NAME_WA.search(name)
     if m:
-        y, mo, d, h, mi, s = map(int, m.groups())
+        y, mo, d, h, mi, s = map(int, m.groups()[:6])
+        if m[7]:  # 12-hour clock (iOS names): 12 AM is 0 h, 1 PM is 13 h
+            h = h % 12 + (12 if m[7].lower() == "p" else 0)
         try:
             return dt.datetime(y, mo, d, h, mi, s), True
         except ValueError:

@@ -170,10 +170,13 @@ def _responses(m: Manifest, value: Any, roles, when, text, problem) -> None:
                 problem(f"{fld}.{k}", "unknown field")
         date = when(f"{fld}.tanggal", rec["tanggal"]) if rec.get("tanggal") is not None else None
         decision = None
-        if rec.get("keputusan") is not None:
-            raw = str(rec["keputusan"]).strip().lower()
-            decision = DECISIONS.get(raw)
-            if decision is None:
-                problem(f"{fld}.keputusan", f"expected setuju or tolak, got {rec['keputusan']!r}")
+        raw = rec.get("keputusan")
+        if raw is not None:
+            if not isinstance(raw, str):  # never str() a container: YAML aliases would expand it
+                problem(f"{fld}.keputusan", f"expected setuju or tolak, got {type(raw).__name__}")
+            else:
+                decision = DECISIONS.get(raw.strip().lower())
+                if decision is None:
+                    problem(f"{fld}.keputusan", f"expected setuju or tolak, got {raw[:40]!r}")
         note = text(f"{fld}.catatan", rec["catatan"]) if rec.get("catatan") is not None else None
         m.responses.append(Response(role=role, date=date, decision=decision, note=note))

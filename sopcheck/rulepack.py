@@ -115,7 +115,7 @@ _TOP = {
 _TOP_REQUIRED = ("id", "version", "timezone", "roles", "rules")
 _RULE = {
     "id": str, "title": (dict, str), "description": (dict, str), "severity": str,
-    "check": str, "params": dict, "source": dict,
+    "check": str, "params": (dict, type(None)), "source": (dict, type(None)),
 }  # fmt: skip
 _RULE_REQUIRED = ("id", "title", "severity", "check")
 _ROLE = {"id": str, "name": (dict, str), "aliases": list}
