@@ -28,6 +28,8 @@ def classify(rel: str) -> str:
     p = Path(rel)
     name, stem, ext = p.name.lower(), p.stem.lower(), p.suffix.lower()
     top = p.parts[0].lower() if len(p.parts) > 1 else ""
+    if name.startswith("."):  # .DS_Store, macOS "._IMG.jpg" resource forks: hashed, never evidence
+        return "other"
     if name in MANIFEST_NAMES and not top:
         return "manifest"
     if name == "caption.txt":

@@ -13,8 +13,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not verifiable: no record ({what_t}).",
     },
     "common.not_due": {
-        "id": "Belum ada catatan, tetapi batas waktunya ({deadline}) belum lewat.",
-        "en": "No record yet, but the deadline ({deadline}) has not passed.",
+        "id": "Belum ada catatan ({role_name}), tetapi batas waktunya ({deadline}) belum lewat.",
+        "en": "No record yet ({role_name}), but the deadline ({deadline}) has not passed.",
     },
     "engine.crash": {
         "id": "Aturan gagal dijalankan: {error}. Laporkan ini sebagai bug sopcheck.",

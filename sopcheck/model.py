@@ -302,6 +302,11 @@ class PackageResult:
     def finding(self, rule: str) -> Finding:
         return next(f for f in self.findings if f.rule == rule)
 
+    def _repr_html_(self) -> str:
+        from .frames import package_html
+
+        return package_html(self)
+
 
 @dataclass(frozen=True, kw_only=True)
 class AuditResult:
@@ -327,3 +332,32 @@ class AuditResult:
     @property
     def status(self) -> Status:
         return Status.worst(p.status for p in self.packages)
+
+    def findings_frame(self):
+        """One row per (package, rule) as a pandas DataFrame (needs pandas)."""
+        from .frames import findings_frame
+
+        return findings_frame(self)
+
+    def packages_frame(self):
+        """One row per package as a pandas DataFrame (needs pandas)."""
+        from .frames import packages_frame
+
+        return packages_frame(self)
+
+    def summary(self) -> str:
+        """Packages by status and the rules failing most, as a few lines of text."""
+        from .frames import summary
+
+        return summary(self)
+
+    def to_json(self) -> str:
+        """The JSON report (schema_version 1) as a string."""
+        from .report.json import dumps
+
+        return dumps(self)
+
+    def _repr_html_(self) -> str:
+        from .frames import result_html
+
+        return result_html(self)

@@ -91,13 +91,16 @@ def photo_window(ctx: RuleContext) -> Outcome:
     )
 
 
+_HANDIN_HEADERS = ("serah", "nyerah", "hand-in", "handed")  # diserahkan, penyerahan, ...
+
+
 def _handed_in(ctx: RuleContext) -> Dated | None:
     pkg = ctx.evidence.package
     if pkg.handed_in:
         return pkg.handed_in
     for row in ctx.evidence.register_rows or ():
         for k, v in row.items():
-            if "serah" in k.lower() and v:
+            if any(w in k.lower() for w in _HANDIN_HEADERS) and v:
                 from ..dates import parse_manifest_datetime
 
                 try:

@@ -193,14 +193,14 @@ def read_photo(path: Path, rel: str, tz: dt.tzinfo) -> PhotoInfo:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         error = f"cannot decode image: {e}"
 
-    capture = tag_used = tz_note = None
+    capture = tag_used = tz_note = capture_offset = None
     for date_tag, off_tag, sub_tag in _DATE_TAGS:
         naive, why = parse_exif_datetime(tags.get(date_tag))
         if why:
             notes.append(f"{date_tag}: {why}")
         if naive:
             capture, tz_note = _localise(naive, tags.get(off_tag), tags.get(sub_tag), tz)
-            tag_used = date_tag
+            tag_used, capture_offset = date_tag, tags.get(off_tag)
             break
     gps = _gps_time(tags, tz)
     if capture is None and gps is not None:
@@ -221,7 +221,9 @@ def read_photo(path: Path, rel: str, tz: dt.tzinfo) -> PhotoInfo:
                 capture = dt.datetime.combine(value, dt.time(12), tzinfo=tz)
                 tz_note = "date only, from the file name"
     modify_naive, _ = parse_exif_datetime(tags.get(_MODIFY[0]))
-    modify = _localise(modify_naive, tags.get(_MODIFY[1]), None, tz)[0] if modify_naive else None
+    # the same camera clock wrote both: without its own offset, ModifyDate takes the capture's
+    modify_off = tags.get(_MODIFY[1]) if _offset(tags.get(_MODIFY[1])) else capture_offset
+    modify = _localise(modify_naive, modify_off, None, tz)[0] if modify_naive else None
     return PhotoInfo(
         file=rel,
         capture_time=capture,
