@@ -264,6 +264,69 @@ class TextInfo:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RoleReading:
+    """What an approval sheet shows for one role (issue 3: reading sheets)."""
+
+    role: str
+    """Role id from the rule pack."""
+    found: bool
+    """The role's label (or its box on sopcheck's own sheet) was found."""
+    page: int | None = None
+    """1-based page the role is on."""
+    label_text: str | None = None
+    """The label as OCR read it."""
+    label_score: float | None = None
+    """Fuzzy-match score of the label against the pack's aliases, 0..1."""
+    region: tuple[int, int, int, int] | None = None
+    """Signature area (x, y, w, h) in pixels of the prepared page image."""
+    signature: str = "uncertain"
+    """'signed', 'not_signed' or 'uncertain'."""
+    signature_confidence: float = 0.0
+    """0..1: how sure the signature call is."""
+    decision: str | None = None
+    """'setuju', 'tolak' or None when no clear decision was read."""
+    decision_state: str = "unknown"
+    """'clear', 'both' (both boxes ticked), 'neither', or 'unknown' (not found / unreadable)."""
+    decision_confidence: float = 0.0
+    date: dt.date | None = None
+    """The date next to the role, when read with confidence."""
+    date_text: str | None = None
+    """The raw text the date was read from (or None: nothing read)."""
+    date_confidence: float | None = None
+    """OCR confidence of the date, 0..1."""
+    signature_crop: bytes | None = None
+    """PNG bytes of the signature area as judged (small), for the report."""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SheetReading:
+    """One approval sheet file as read (issue 3)."""
+
+    file: str
+    """Path relative to the package."""
+    kind: str
+    """'own-template' (sopcheck's sheet, found by QR), 'free-form', or 'text-pdf'."""
+    pages: int = 0
+    text_layer: bool = False
+    """True when the text came from a PDF text layer (no OCR)."""
+    roles: tuple[RoleReading, ...] = ()
+    qr: dict[str, str] | None = None
+    """Decoded QR payload of sopcheck's own sheet: package, hash, rulepack."""
+    caption_text: str | None = None
+    """The caption printed on the sheet, when found."""
+    ocr_confidence: float | None = None
+    """Mean OCR word confidence, 0..1."""
+    words: int = 0
+    """Number of words read."""
+    rotation: int = 0
+    """Degrees the page was turned to read it (0, 90, 180, 270)."""
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+    """Why the sheet could not be read."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PackageEvidence:
     """All evidence extracted for one package; the input of the rules."""
 
@@ -280,6 +343,10 @@ class PackageEvidence:
     """(file, reason) for approval files that could not be opened."""
     signed_pdfs: tuple[str, ...] = ()
     """Approval PDFs that carry a digital signature dictionary."""
+    sheets: tuple[SheetReading, ...] = ()
+    """Approval sheets as read (empty when no sheet was read)."""
+    content_hash: str | None = None
+    """Hash over caption + narrative + photo hashes, as printed in sopcheck's own sheet's QR code."""
     register_rows: tuple[dict[str, str], ...] | None = None
     """Rows of the batch register that match this package; None when there is no register."""
     register_file: str | None = None
