@@ -1,14 +1,17 @@
 """PST: the approval sheet, its signatures, the decision, digital signatures, and its content link.
 
-This version opens the sheet files but does not read them: whatever exists only on a sheet is
-``review`` (a person must look), never ``pass``.
+Sheets are read by sopcheck.extract.sheets (OCR, ink, QR). What a sheet shows uncertainly, or what
+exists only on a sheet that could not be read, is ``review`` (a person must look), never ``pass``.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..model import Evidence, Severity, Status
 from .common import no_record
 from .registry import Outcome, Param, RuleContext, check
+from .sheetview import decision_of, read_sheets, seen, sheets_unread, signature_call
 
 _NOT_FOUND = Evidence(
     tag="persetujuan*.pdf|jpg|png|tif|heic|webp", note="no approval sheet in the package"
@@ -17,7 +20,11 @@ _NOT_FOUND = Evidence(
 
 def _sheet_evidence(ctx: RuleContext, note: str) -> tuple[Evidence, ...]:
     problems = dict(ctx.evidence.approval_problems)
-    return tuple(Evidence(file=f, note=problems.get(f, note)) for f in ctx.evidence.approval_files)
+    errors = {s.file: s.error for s in ctx.evidence.sheets if s.error}
+    return tuple(
+        Evidence(file=f, note=problems.get(f) or errors.get(f) or note)
+        for f in ctx.evidence.approval_files
+    )
 
 
 def _readable(ctx: RuleContext) -> list[str]:
@@ -25,23 +32,46 @@ def _readable(ctx: RuleContext) -> list[str]:
     return [f for f in ctx.evidence.approval_files if f not in problems]
 
 
+def _unreadable(ctx: RuleContext) -> Outcome:
+    params = {
+        "files": ", ".join(ctx.evidence.approval_files),
+        "problems": "; ".join(f"{f}: {r}" for f, r in ctx.evidence.approval_problems)
+        or "; ".join(f"{s.file}: {s.error}" for s in ctx.evidence.sheets if s.error),
+    }
+    return Outcome(
+        status=Status.ERROR,
+        message_id="pst01.unreadable",
+        params=params,
+        evidence=_sheet_evidence(ctx, ""),
+    )
+
+
 @check("approval_present")
 def approval_present(ctx: RuleContext) -> Outcome:
-    """An approval sheet is present and its file opens."""
+    """An approval sheet is present and its file opens (and reads, when sheets are read)."""
     files = ctx.evidence.approval_files
     if not files:
         return Outcome(status=Status.FAIL, message_id="pst01.missing", evidence=(_NOT_FOUND,))
-    readable = _readable(ctx)
-    ev = _sheet_evidence(ctx, "opens")
-    params = {
-        "files": ", ".join(files),
-        "problems": "; ".join(f"{f}: {r}" for f, r in ctx.evidence.approval_problems),
-    }
-    if not readable:
-        return Outcome(
-            status=Status.ERROR, message_id="pst01.unreadable", params=params, evidence=ev
+    if not _readable(ctx):
+        return _unreadable(ctx)
+    if ctx.evidence.sheets and not read_sheets(ctx):
+        return _unreadable(ctx)
+    ev = tuple(
+        Evidence(
+            file=s.file,
+            tag="sheet",
+            value=s.kind,
+            confidence=s.ocr_confidence,
+            note=f"{s.pages} page(s), {s.words} words",
         )
-    return Outcome(status=Status.PASS, message_id="pst01.pass", params=params, evidence=ev)
+        for s in read_sheets(ctx)
+    ) or _sheet_evidence(ctx, "opens")
+    return Outcome(
+        status=Status.PASS,
+        message_id="pst01.pass",
+        params={"files": ", ".join(files), "problems": ""},
+        evidence=ev,
+    )
 
 
 @check(
@@ -55,15 +85,36 @@ def approval_present(ctx: RuleContext) -> Outcome:
 )
 def approval_signed(ctx: RuleContext) -> Outcome:
     """The approval is signed by the required roles."""
-    files = ctx.evidence.approval_files
-    if not files:
+    if not ctx.evidence.approval_files:
         return Outcome(status=Status.FAIL, message_id="pst02.no_sheet", evidence=(_NOT_FOUND,))
     if not _readable(ctx):
-        return Outcome(status=Status.ERROR, message_id="pst01.unreadable", params={"files": ", ".join(files), "problems": ""},
-                       evidence=_sheet_evidence(ctx, ""))  # fmt: skip
-    params = {"files": ", ".join(_readable(ctx)), "require": ctx.params["require"]}
-    return Outcome(status=Status.REVIEW, message_id="pst02.unread", params=params,
-                   evidence=_sheet_evidence(ctx, "signatures not read by this version: look at the sheet"))  # fmt: skip
+        return _unreadable(ctx)
+    require = ctx.params["require"]
+    if sheets_unread(ctx):
+        params = {"files": ", ".join(_readable(ctx)), "require": require}
+        return Outcome(status=Status.REVIEW, message_id="pst02.unread", params=params,
+                       evidence=_sheet_evidence(ctx, "signatures not read: look at the sheet"))  # fmt: skip
+    calls, evidence = {}, []
+    for role in ctx.roles:
+        items = seen(ctx, role)
+        call, _, ev = signature_call(items)
+        calls[role] = call if items else "not_found"
+        evidence += ev or [Evidence(tag="role", value=role, note="role not found on the sheet")]
+    signed = [r for r, c in calls.items() if c == "signed"]
+    unsure = [r for r, c in calls.items() if c in ("uncertain", "not_found")]
+    params = {
+        "signed": ", ".join(signed) or "-",
+        "unsure": ", ".join(unsure) or "-",
+        "require": require,
+    }
+    if require == "any":
+        status = Status.PASS if signed else Status.REVIEW if unsure else Status.FAIL
+    else:
+        missing = [r for r, c in calls.items() if c == "not_signed"]
+        status = Status.FAIL if missing else Status.REVIEW if unsure else Status.PASS
+    return Outcome(
+        status=status, message_id=f"pst02.{status.value}", params=params, evidence=tuple(evidence)
+    )
 
 
 @check("approval_decision")
@@ -71,7 +122,7 @@ def approval_decision(ctx: RuleContext) -> Outcome:
     """The decision is Setuju, not Tolak; a rejected package that was uploaded is the gravest finding."""
     pkg = ctx.evidence.package
     decided = [r for r in pkg.responses if r.decision]
-    ev = tuple(
+    ev = [
         Evidence(
             file="paket.yaml",
             tag=f"tanggapan.{r.role}.keputusan",
@@ -79,31 +130,48 @@ def approval_decision(ctx: RuleContext) -> Outcome:
             source="manifest",
         )
         for r in decided
-    )
-    rejected = [r.role for r in decided if r.decision == "tolak"]
+    ]
+    rejected = {r.role for r in decided if r.decision == "tolak"}
+    approved = {r.role for r in decided if r.decision == "setuju"}
+    ambiguous = []
+    for role in ctx.roles:
+        clear, unsure, sheet_ev = decision_of(seen(ctx, role))
+        ev += sheet_ev
+        if "tolak" in clear:
+            rejected.add(role)
+        if "setuju" in clear:
+            approved.add(role)
+        if unsure or len(clear) > 1:
+            ambiguous.append(role)
     uploaded = pkg.upload is not None and (pkg.upload.date is not None or pkg.upload.url)
     if rejected:
-        params = {"roles": ", ".join(rejected)}
+        params = {"roles": ", ".join(r for r in ctx.roles if r in rejected)}
         if uploaded:
-            up = Evidence(
-                file="paket.yaml",
-                tag="unggah",
-                value=pkg.upload.url or str(pkg.upload.date.value),
-                source="manifest",
+            ev.append(
+                Evidence(
+                    file="paket.yaml",
+                    tag="unggah",
+                    value=pkg.upload.url or str(pkg.upload.date.value),
+                    source="manifest",
+                )
             )
             return Outcome(status=Status.FAIL, message_id="pst03.rejected_uploaded", params=params,
-                           evidence=ev + (up,), severity=Severity.CRITICAL)  # fmt: skip
-        return Outcome(status=Status.FAIL, message_id="pst03.rejected", params=params, evidence=ev)
-    if decided:
+                           evidence=tuple(ev), severity=Severity.CRITICAL)  # fmt: skip
+        return Outcome(
+            status=Status.FAIL, message_id="pst03.rejected", params=params, evidence=tuple(ev)
+        )
+    if approved and not ambiguous:
         return Outcome(
             status=Status.PASS,
             message_id="pst03.pass",
-            params={"roles": ", ".join(r.role for r in decided)},
-            evidence=ev,
+            params={"roles": ", ".join(r for r in ctx.roles if r in approved)},
+            evidence=tuple(ev),
         )
-    if ctx.evidence.approval_files:
-        return Outcome(status=Status.REVIEW, message_id="pst03.on_sheet",
-                       evidence=_sheet_evidence(ctx, "decision not read by this version"))  # fmt: skip
+    if approved or ambiguous or sheets_unread(ctx):
+        params = {"roles": ", ".join(ambiguous) or "-"}
+        mid = "pst03.on_sheet" if sheets_unread(ctx) and not approved else "pst03.ambiguous"
+        return Outcome(status=Status.REVIEW, message_id=mid, params=params,
+                       evidence=tuple(ev) or _sheet_evidence(ctx, "decision not read"))  # fmt: skip
     return no_record("decision")
 
 
@@ -125,14 +193,65 @@ def digital_signature(ctx: RuleContext) -> Outcome:
     )
 
 
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
 @check("approval_matches")
 def approval_matches(ctx: RuleContext) -> Outcome:
-    """The approval sheet belongs to this content (package id, content hash or caption)."""
-    if not ctx.evidence.approval_files:
+    """The approval sheet belongs to this content (package id and content hash, or the printed caption)."""
+    ev_all = ctx.evidence
+    if not ev_all.approval_files:
         return Outcome(status=Status.NA, message_id="pst05.no_sheet")
     if not _readable(ctx):
-        return Outcome(status=Status.ERROR, message_id="pst01.unreadable",
-                       params={"files": ", ".join(ctx.evidence.approval_files), "problems": ""},
-                       evidence=_sheet_evidence(ctx, ""))  # fmt: skip
-    return Outcome(status=Status.REVIEW, message_id="pst05.unread", params={"files": ", ".join(_readable(ctx))},
-                   evidence=_sheet_evidence(ctx, "content link not read by this version: compare by eye"))  # fmt: skip
+        return _unreadable(ctx)
+    if sheets_unread(ctx):
+        return Outcome(status=Status.REVIEW, message_id="pst05.unread", params={"files": ", ".join(_readable(ctx))},
+                       evidence=_sheet_evidence(ctx, "content link not read: compare by eye"))  # fmt: skip
+    pkg_name = ev_all.package.id.rsplit("/", 1)[-1]
+    for s in read_sheets(ctx):
+        if not s.qr:
+            continue
+        qr_pkg, qr_hash = s.qr.get("package", ""), s.qr.get("hash", "")
+        ev = (Evidence(file=s.file, tag="QR", value=s.qr, source="own-template"),
+              Evidence(tag="content_hash", value=ev_all.content_hash, note="computed from the package now"))  # fmt: skip
+        params = {"file": s.file, "qr_package": qr_pkg, "package": ev_all.package.id}
+        if qr_pkg not in (ev_all.package.id, pkg_name):
+            return Outcome(
+                status=Status.FAIL, message_id="pst05.other_package", params=params, evidence=ev
+            )
+        if not ev_all.content_hash or not qr_hash or not ev_all.content_hash.startswith(qr_hash):
+            return Outcome(
+                status=Status.FAIL, message_id="pst05.changed", params=params, evidence=ev
+            )
+        return Outcome(status=Status.PASS, message_id="pst05.pass_qr", params=params, evidence=ev)
+    caption = ev_all.caption.text if ev_all.caption and ev_all.caption.text else None
+    printed = [s for s in read_sheets(ctx) if s.caption_text]
+    if caption and printed:
+        from rapidfuzz import fuzz
+
+        best = max(printed, key=lambda s: fuzz.ratio(_norm(s.caption_text), _norm(caption)))
+        score = fuzz.ratio(_norm(best.caption_text), _norm(caption)) / 100
+        ev = (
+            Evidence(
+                file=best.file,
+                tag="caption on sheet",
+                value=best.caption_text,
+                confidence=round(score, 3),
+            ),
+        )
+        if score >= 0.9:
+            return Outcome(
+                status=Status.PASS,
+                message_id="pst05.pass_caption",
+                params={"file": best.file},
+                evidence=ev,
+            )
+        return Outcome(
+            status=Status.REVIEW,
+            message_id="pst05.caption_differs",
+            params={"file": best.file},
+            evidence=ev,
+        )
+    return Outcome(status=Status.REVIEW, message_id="pst05.no_link", params={"files": ", ".join(_readable(ctx))},
+                   evidence=_sheet_evidence(ctx, "no package id, content hash or caption found on the sheet"))  # fmt: skip

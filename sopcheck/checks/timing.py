@@ -8,6 +8,7 @@ from ..dates import add_days, days_between
 from ..model import Dated, Evidence, Status
 from .common import activity_evidence, activity_window, end_of_day, local_day, no_record
 from .registry import Outcome, Param, RuleContext, check, status_param
+from .sheetview import date_of, read_sheets, seen, sheets_unread
 
 _DAYS = Param(type=int, default=1, doc="days allowed after the reference day")
 _WORKING = Param(
@@ -154,18 +155,39 @@ def _reference(ctx: RuleContext) -> tuple[Dated | None, bool]:
     working_days=_WORKING,
 )
 def response_deadline(ctx: RuleContext) -> Outcome:
-    """A role responded in writing within H+N of the hand-in."""
+    """A role responded in writing within H+N of the hand-in (manifest tanggapan or the sheet's date)."""
     role = ctx.params["role"]
     resp = next((r for r in ctx.evidence.package.responses if r.role == role), None)
+    items = seen(ctx, role)
+    sheet_dates, unsure = date_of(items)
     ref, is_handin = _reference(ctx)
-    has_sheet = bool(ctx.evidence.approval_files)
     params: dict = {"role": role}
-    if resp is None or resp.date is None:
-        if has_sheet:
-            ev = tuple(
-                Evidence(file=f, note="approval sheet: not read by this version")
-                for f in ctx.evidence.approval_files
+    candidates: dict = {}
+    if resp is not None and resp.date is not None:
+        candidates.setdefault(local_day(resp.date, ctx.tz), []).append(
+            resp.date.evidence(note=f"response of {role}")
+        )
+    for d, e in sheet_dates:
+        candidates.setdefault(d, []).append(e)
+    if (
+        len(candidates) > 1
+    ):  # manifest and sheet (or two sheets) disagree: show both, decide nothing
+        params["dates"] = ", ".join(sorted(d.isoformat() for d in candidates))
+        ev = tuple(e for es in candidates.values() for e in es)
+        return Outcome(
+            status=Status.REVIEW, message_id="wkt03.disagree", params=params, evidence=ev
+        )
+    if not candidates:
+        if unsure:
+            return Outcome(
+                status=Status.REVIEW,
+                message_id="wkt03.date_unsure",
+                params=params,
+                evidence=tuple(unsure),
             )
+        if sheets_unread(ctx) or (read_sheets(ctx) and not items):
+            why = "approval sheet not read" if sheets_unread(ctx) else "role not found on the sheet"
+            ev = tuple(Evidence(file=f, note=why) for f in ctx.evidence.approval_files)
             return Outcome(
                 status=Status.REVIEW, message_id="wkt03.on_sheet", params=params, evidence=ev
             )
@@ -179,17 +201,17 @@ def response_deadline(ctx: RuleContext) -> Outcome:
                 params["deadline"] = deadline.isoformat()
                 return Outcome(status=Status.WARN, message_id="common.not_due", params=params)
         return no_record("response", role=role)
-    ev = [resp.date.evidence(note=f"response of {role}")]
+    ((day, ev),) = candidates.items()
     if ref is None:
         return no_record("activity_date", *ev)
     ref_day = local_day(ref, ctx.tz)
-    ev.append(
+    ev = [
+        *ev,
         ref.evidence(
             note="reference day H: "
             + ("hand-in" if is_handin else "activity end (hand-in unknown)")
-        )
-    )
-    day = local_day(resp.date, ctx.tz)
+        ),
+    ]
     deadline = add_days(ref_day, ctx.params["max_days"], working_days=ctx.params["working_days"])
     params.update(date=day.isoformat(), ref=ref_day.isoformat(), deadline=deadline.isoformat())
     if day < ref_day:
@@ -208,7 +230,11 @@ def response_deadline(ctx: RuleContext) -> Outcome:
 
 
 def _approval_time(ctx: RuleContext) -> Dated | None:
+    """The latest dated approval: manifest responses that are not Tolak, and dates on the sheets."""
     dated = [r.date for r in ctx.evidence.package.responses if r.date and r.decision != "tolak"]
+    for role in ctx.roles:
+        for d, e in date_of(seen(ctx, role))[0]:
+            dated.append(Dated(value=d, source="sheet", file=e.file, tag=f"{role} tanggal"))
     if not dated:
         return None
     return max(dated, key=lambda d: (local_day(d, ctx.tz), isinstance(d.value, dt.datetime)))
