@@ -3,7 +3,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng poppler-utils
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng poppler-utils fonts-dejavu-core \
+                   chromium chromium-driver
 DEMO   ?= demo
 
 .PHONY: setup system venv demo test lint format clean
@@ -26,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	@rm -rf $(DEMO)
 	$(BIN)/sopcheck sample $(DEMO)/batch
-	@$(BIN)/sopcheck check $(DEMO)/batch --out $(DEMO)/report --jobs 2; rc=$$?; \
+	@$(BIN)/sopcheck check $(DEMO)/batch --out $(DEMO)/report --jobs 2 --format json,md,junit,html,register; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo; echo "demo: reports written to $(DEMO)/report (exit code $$rc: the sample batch breaks rules on purpose)"
 
@@ -39,7 +40,7 @@ format: venv
 	$(BIN)/ruff check --fix .
 
 test: setup lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 clean:
 	rm -rf $(VENV) $(DEMO) sopcheck-report .pytest_cache .ruff_cache

@@ -101,6 +101,13 @@ def check(
         {"package": p.id, "path": f.path, "size": f.size, "sha256": f.sha256}
         for p in packages if p.evidence for f in p.evidence.package.files
     )  # fmt: skip
+    matched = {
+        tuple(r.items())
+        for p in packages
+        if p.evidence and p.evidence.register_rows
+        for r in p.evidence.register_rows
+    }
+    unmatched = tuple(r for r in register or () if tuple(r.items()) not in matched)
     return AuditResult(
         batch=str(root),
         rulepack=pack.meta(),
@@ -112,4 +119,6 @@ def check(
         packages=packages,
         inputs=inputs,
         skipped=tuple({"folder": f, "reason": r} for f, r in found.skipped),
+        register_file=register_file,
+        register_unmatched=unmatched,
     )

@@ -12,7 +12,7 @@ from . import __version__
 from .errors import ExitCode, SopcheckError, UsageError
 from .model import AuditResult, Status
 
-FORMATS = ("json", "md", "junit")
+FORMATS = ("json", "md", "junit", "html", "register")
 FAIL_ON = ("fail", "review", "warn")
 
 EPILOG = """\
@@ -92,6 +92,43 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sample", help="write the sample batch (deterministic) into a new folder")
     s.add_argument("out", metavar="DIR")
+
+    ins = sub.add_parser("inspect", help="what sopcheck reads from one photo, PDF or sheet")
+    ins.add_argument("file", metavar="FILE")
+    ins.add_argument("--json", action="store_true", help="machine-readable output")
+    ins.add_argument("--rules", metavar="PACK")
+    ins.add_argument("--lang", choices=("id", "en"))
+
+    tp = sub.add_parser(
+        "template",
+        help="render the printable approval sheet (Lembar Verifikasi dan Persetujuan) for a package",
+        description="Render sopcheck's own A4 approval sheet for PACKAGE_DIR: activity, caption, photo "
+        "count, content hash and a QR code that binds the signed sheet to this content.",
+    )
+    tp.add_argument("package_dir", metavar="PACKAGE_DIR")
+    tp.add_argument(
+        "-o", "--out", metavar="lembar.pdf", help="output PDF (default: ./lembar-<package>.pdf)"
+    )
+    tp.add_argument("--rules", metavar="PACK")
+
+    rp = sub.add_parser(
+        "report",
+        help="render a notebook on a batch as an HTML report",
+        description="Execute a Jupyter notebook on BATCH (parameters injected after its "
+        "'parameters' cell, papermill's convention) and export it as HTML, code hidden.",
+    )
+    rp.add_argument("--notebook", metavar="NB", required=True, help="the .ipynb to execute")
+    rp.add_argument("batch", metavar="BATCH", help="the batch folder (parameter 'batch')")
+    rp.add_argument("-o", "--out", metavar="OUT.html", required=True, help="the HTML file")
+    rp.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("KEY", "VALUE"),
+        help="a notebook parameter (a string); repeat for more",
+    )
+    rp.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
     return p
 
 
@@ -228,6 +265,26 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "inspect":
+            from .inspect import inspect_command
+            from .rulepack import load_rulepack
+
+            return inspect_command(Path(args.file), args.json, load_rulepack(args.rules), args.lang)
+        if args.command == "report":
+            from .notebook import report_command
+
+            return report_command(args)
+        if args.command == "template":
+            from .rulepack import load_rulepack
+            from .template import template_command
+
+            out = template_command(
+                Path(args.package_dir),
+                Path(args.out) if args.out else None,
+                load_rulepack(args.rules),
+            )
+            print(out)
+            return 0
         from .sample import generate
 
         try:
@@ -238,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     except SopcheckError as e:
         print(f"sopcheck: error: {e}", file=sys.stderr)
         return int(e.exit_code)
+    except BrokenPipeError:  # e.g. `sopcheck inspect x | head`
+        sys.stderr.close()
+        return int(ExitCode.OK)
     except KeyboardInterrupt:
         print("sopcheck: interrupted; no report written", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)

@@ -186,6 +186,7 @@ def render(
     template = MESSAGES.get(message_id, {}).get(lang) or message_id
     return template.format_map(values)
 
+
 # Report headings, register headers and CLI output (label id -> language -> text).
 # fmt: off
 LABELS: dict[str, dict[str, str]] = {

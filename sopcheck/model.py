@@ -395,6 +395,10 @@ class AuditResult:
     """Every input file: package, path, size, sha256."""
     skipped: tuple[dict[str, str], ...] = ()
     """Folders of the batch that are not packages: folder, reason."""
+    register_file: str | None = None
+    """The register at the batch root (REG-01), when there is one."""
+    register_unmatched: tuple[dict[str, str], ...] = ()
+    """Rows of that register that name no package of the batch."""
 
     @property
     def status(self) -> Status:

@@ -163,3 +163,12 @@ def test_a_package_folder_given_as_batch_is_checked_as_one_package(compliant, tm
     res = sopcheck.check(compliant / "2024-03-12-musrenbang-bulik", as_of="2025-01-01", jobs=1)
     assert [p.id for p in res.packages] == ["2024-03-12-musrenbang-bulik"]
     assert res.packages[0].finding("KLP-01").status == sopcheck.Status.PASS
+
+
+def test_template_command_writes_a_pdf_outside_the_package(compliant, tmp_path, capsys):
+    pkg = compliant / "2024-03-12-musrenbang-bulik"
+    before = sorted(p.name for p in pkg.rglob("*"))
+    out = tmp_path / "lembar.pdf"
+    assert run("template", str(pkg), "-o", str(out)) == 0
+    assert out.read_bytes().startswith(b"%PDF") and str(out) in capsys.readouterr().out
+    assert sorted(p.name for p in pkg.rglob("*")) == before

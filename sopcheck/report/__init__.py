@@ -1,7 +1,8 @@
-"""Report writers: JSON (the contract), Markdown (for people) and JUnit XML (for CI).
+"""Report writers: JSON (the contract), Markdown and HTML (for people), JUnit XML (for CI) and the
+register (CSV + XLSX).
 
-Every writer is ``(result, out_dir) -> Path`` and writes its file atomically; the JUnit writer also
-takes ``fail_on``.
+Every writer is ``(result, out_dir) -> Path`` (or a list of paths, for the register) and writes its
+files atomically; the JUnit writer also takes ``fail_on``.
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..model import AuditResult, Status
+from . import html, junit, markdown, register
 from . import json as json_report
-from . import junit, markdown
 from .atomic import write_atomic
 
 WRITERS: dict[str, Callable[..., Path]] = {
     "json": json_report.write,
     "md": markdown.write,
     "junit": junit.write,
+    "html": html.write,
+    "register": register.write,
 }
-"""Format name -> writer ``(result: AuditResult, out_dir: Path) -> Path``."""
+"""Format name -> writer ``(result: AuditResult, out_dir: Path) -> Path | list[Path]``."""
 
 DEFAULT_FORMATS = ("json", "md", "junit")
 
@@ -35,7 +38,8 @@ def write_reports(
     """Write the reports named in ``formats`` (names or one comma-separated string) into ``out_dir``.
 
     Unknown formats raise UsageError before anything is written; a format named twice is written
-    once. ``fail_on`` goes to the JUnit writer only. Returns the written paths in ``formats`` order.
+    once. ``fail_on`` goes to the JUnit writer only. Returns the written paths in ``formats`` order
+    (the register gives two: CSV and XLSX).
     """
     if isinstance(formats, str):
         formats = formats.split(",")
@@ -50,9 +54,10 @@ def write_reports(
     paths = []
     for fmt in wanted:
         if fmt == "junit":
-            paths.append(WRITERS[fmt](result, out_dir, fail_on=fail_on))
+            written = WRITERS[fmt](result, out_dir, fail_on=fail_on)
         else:
-            paths.append(WRITERS[fmt](result, out_dir))
+            written = WRITERS[fmt](result, out_dir)
+        paths.extend(written if isinstance(written, list | tuple) else [written])
     return paths
 
 

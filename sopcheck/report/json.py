@@ -190,6 +190,10 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
         "packages": [_package(p) for p in result.packages],
         "inputs": [jsonable(dict(i)) for i in result.inputs],
         "skipped": [jsonable(dict(s)) for s in result.skipped],
+        "register": {
+            "file": result.register_file,
+            "unmatched_rows": [jsonable(dict(r)) for r in result.register_unmatched],
+        },
     }
 
 

@@ -1,0 +1,230 @@
+"""The one wrapper around Tesseract (through pytesseract).
+
+Tesseract always gets a file path (the prepared page, written under ``tempfile``, never into the
+batch) and runs with ``OMP_THREAD_LIMIT=1``: on a small machine Tesseract's own threads make a page
+several times slower, and sopcheck parallelises over packages instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ExitCode, SopcheckError
+
+DEFAULT_LANGS = "ind+eng"
+PAGE_TIMEOUT = 120
+"""Seconds Tesseract may spend on one page before the page counts as unreadable."""
+
+# Debian package per Tesseract language code (the ones a rule pack is likely to name).
+_DEBIAN_PKG = {"ind": "tesseract-ocr-ind", "eng": "tesseract-ocr-eng", "osd": "tesseract-ocr-osd"}
+
+
+class OcrError(SopcheckError):
+    """Tesseract or a language pack is missing, or OCR of a page failed."""
+
+    exit_code = ExitCode.INPUT
+
+
+@dataclass(frozen=True, kw_only=True)
+class Word:
+    """One word as Tesseract read it, in pixels of the image it was given."""
+
+    text: str
+    conf: float
+    """0..1 (Tesseract's 0..100 scaled)."""
+    x: int
+    y: int
+    w: int
+    h: int
+    block: int = 0
+    par: int = 0
+    line: int = 0
+    page: int = 1
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (self.x, self.y, self.w, self.h)
+
+    @property
+    def line_key(self) -> tuple[int, int, int]:
+        return (self.block, self.par, self.line)
+
+
+@contextmanager
+def _env():
+    """OMP_THREAD_LIMIT=1 around a Tesseract call (pytesseract passes os.environ to the child)."""
+    old = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = old
+
+
+def _pt():
+    try:
+        import pytesseract
+    except ImportError as e:  # pragma: no cover - a dependency of the project
+        raise OcrError("pytesseract is not installed (pip install pytesseract)") from e
+    return pytesseract
+
+
+def _missing_tesseract_msg() -> str:
+    return (
+        "Tesseract OCR is not installed or not on PATH: install the Debian packages "
+        "tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng"
+    )
+
+
+def check_tesseract(langs: str = DEFAULT_LANGS) -> str:
+    """Tesseract's version; raises OcrError naming the package to install when it or a language is missing."""
+    pt = _pt()
+    cmd = pt.pytesseract.tesseract_cmd
+    if shutil.which(cmd) is None and not Path(cmd).is_file():
+        raise OcrError(_missing_tesseract_msg())
+    try:
+        with _env():
+            version = str(pt.get_tesseract_version())
+            have = set(pt.get_languages(config=""))
+    except (pt.TesseractNotFoundError, OSError, subprocess.SubprocessError) as e:
+        raise OcrError(_missing_tesseract_msg()) from e
+    want = [lang for lang in re.split(r"[+,\s]+", langs) if lang]
+    missing = [lang for lang in want if lang not in have]
+    if missing:
+        pkgs = " ".join(_DEBIAN_PKG.get(m, f"tesseract-ocr-{m}") for m in missing)
+        raise OcrError(
+            f"Tesseract {version} lacks the language pack(s) {', '.join(missing)}: install {pkgs}"
+        )
+    return version
+
+
+@lru_cache(maxsize=8)
+def _have_lang(lang: str) -> bool:
+    try:
+        with _env():
+            return lang in _pt().get_languages(config="")
+    except Exception:
+        return False
+
+
+def usable_langs(langs: str = DEFAULT_LANGS) -> str:
+    """``langs`` restricted to the installed packs (falls back to 'eng'), so a page is still read."""
+    got = [lang for lang in re.split(r"[+,\s]+", langs) if lang and _have_lang(lang)]
+    return "+".join(got) or "eng"
+
+
+@contextmanager
+def page_file(img):
+    """Write a PIL image to a temporary PNG (lossless, fast for L/1 mode) and yield its path."""
+    fd, name = tempfile.mkstemp(prefix="sopcheck-ocr-", suffix=".png")
+    os.close(fd)
+    try:
+        img.save(name, format="PNG", compress_level=1)
+        yield Path(name)
+    finally:
+        with suppress(OSError):
+            os.unlink(name)
+
+
+def _call(fn, *args, **kw):
+    pt = _pt()
+    try:
+        with _env():
+            return fn(*args, **kw)
+    except pt.TesseractNotFoundError as e:
+        raise OcrError(_missing_tesseract_msg()) from e
+    except RuntimeError as e:  # pytesseract raises RuntimeError on timeout
+        raise OcrError(f"Tesseract failed: {e}") from e
+    except pt.TesseractError as e:
+        raise OcrError(f"Tesseract failed: {e.message if hasattr(e, 'message') else e}") from e
+    except OSError as e:
+        raise OcrError(f"Tesseract could not be run: {e}") from e
+
+
+def ocr_words(
+    image_path: Path,
+    langs: str = DEFAULT_LANGS,
+    psm: int = 3,
+    *,
+    timeout: float = PAGE_TIMEOUT,
+    page: int = 1,
+) -> list[Word]:
+    """Words with boxes and confidences (``image_to_data``) of the image file at ``image_path``."""
+    pt = _pt()
+    data = _call(
+        pt.image_to_data,
+        str(image_path),
+        lang=langs,
+        config=f"--psm {psm}",
+        output_type=pt.Output.DICT,
+        timeout=timeout,
+    )
+    words: list[Word] = []
+    for i, text in enumerate(data.get("text", [])):
+        text = (text or "").strip()
+        if not text:
+            continue
+        try:
+            conf = float(data["conf"][i])
+        except (TypeError, ValueError):
+            conf = -1.0
+        if conf < 0:
+            continue
+        words.append(
+            Word(
+                text=text,
+                conf=max(0.0, min(1.0, conf / 100.0)),
+                x=int(data["left"][i]),
+                y=int(data["top"][i]),
+                w=int(data["width"][i]),
+                h=int(data["height"][i]),
+                block=int(data["block_num"][i]),
+                par=int(data["par_num"][i]),
+                line=int(data["line_num"][i]),
+                page=page,
+            )
+        )
+    return words
+
+
+def ocr_image(
+    img, langs: str = DEFAULT_LANGS, psm: int = 3, *, page: int = 1, timeout=PAGE_TIMEOUT
+):
+    """``ocr_words`` on a PIL image (written to a temporary file first)."""
+    with page_file(img) as p:
+        return ocr_words(p, langs, psm, timeout=timeout, page=page)
+
+
+_RE_ROT = re.compile(r"Rotate:\s*(\d+)")
+_RE_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_rotation(image_path: Path, *, timeout: float = 60) -> tuple[int, float]:
+    """(degrees, OSD confidence) from Tesseract's orientation detection; (0, 0.0) on failure.
+
+    ``degrees`` (0/90/180/270) is how far the image must be turned *clockwise* to be upright (a
+    page turned 90 degrees counter-clockwise gives 90); PIL's ``rotate`` turns counter-clockwise, so
+    callers use ``img.rotate(-degrees, expand=True)``.
+    """
+    pt = _pt()
+    if not _have_lang("osd"):
+        return 0, 0.0
+    try:
+        out = _call(pt.image_to_osd, str(image_path), config="--psm 0", timeout=timeout)
+    except OcrError:
+        return 0, 0.0
+    m, c = _RE_ROT.search(out or ""), _RE_CONF.search(out or "")
+    if not m:
+        return 0, 0.0
+    return int(m[1]) % 360, float(c[1]) if c else 0.0

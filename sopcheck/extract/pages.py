@@ -1,0 +1,322 @@
+"""Load an approval sheet's pages as prepared greyscale images (and text-layer words of a PDF).
+
+Images: JPEG, PNG (RGBA flattened on white), TIFF (multi-page, CCITT bi-level), HEIC, WebP, with
+EXIF orientation applied. PDFs: the text layer's words with boxes (pdfplumber) when there is one;
+an image-only page's embedded scan is taken out as it is (pypdfium2), else the page is rendered at
+250 dpi straight to a bitmap (no PNG round trip). Every page is then brought to a working resolution
+near 200-300 dpi, turned upright (Tesseract OSD: 90/180/270) and deskewed (within +-10 degrees).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence
+
+from .ocr import Word
+
+A4_LONG_IN = 11.69
+RENDER_DPI = 250
+MIN_DPI, LOW_TARGET = 170, 200
+MAX_DPI, HIGH_TARGET = 330, 300
+MAX_SKEW = 10.0
+OSD_MIN_CONF = 2.0
+"""Tesseract's OSD confidence below which a 90/180/270 turn is not trusted."""
+
+PDF_SUFFIXES = {".pdf"}
+
+
+@dataclass(kw_only=True)
+class Page:
+    """One prepared page."""
+
+    image: Image.Image
+    """Mode L, upright, deskewed, at ``dpi``."""
+    number: int
+    """1-based."""
+    dpi: float
+    """Working resolution of ``image``."""
+    source_dpi: float | None = None
+    """Resolution of the page as found (estimated from an A4 page when unknown)."""
+    words: list[Word] | None = None
+    """Text-layer words in pixels of ``image`` (PDFs with a text layer), else None."""
+    rotation: int = 0
+    """Degrees the page was turned clockwise to be upright (0, 90, 180, 270)."""
+    skew: float = 0.0
+    """Degrees of deskew applied."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text_layer(self) -> bool:
+        return self.words is not None
+
+
+# ---------------------------------------------------------------- image modes
+
+
+def to_gray(img: Image.Image) -> Image.Image:
+    """Mode L; transparency flattened on white, 16-bit and bi-level images converted."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, rgba)
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        a = np.asarray(img, dtype=np.float64)
+        hi = a.max() or 1.0
+        return Image.fromarray((a * (255.0 / hi)).clip(0, 255).astype(np.uint8), "L")
+    if img.mode == "F":
+        a = np.asarray(img, dtype=np.float64)
+        return Image.fromarray(a.clip(0, 255).astype(np.uint8), "L")
+    if img.mode == "CMYK":
+        img = img.convert("RGB")
+    return img.convert("L") if img.mode != "L" else img
+
+
+def _working(img: Image.Image, dpi: float) -> tuple[Image.Image, float]:
+    """Resample to a working resolution near 200-300 dpi."""
+    target = LOW_TARGET if dpi < MIN_DPI else HIGH_TARGET if dpi > MAX_DPI else None
+    if target is None:
+        return img, dpi
+    f = target / dpi
+    size = (max(1, round(img.width * f)), max(1, round(img.height * f)))
+    return img.resize(size, Image.Resampling.LANCZOS if f < 1 else Image.Resampling.BICUBIC), target
+
+
+def page_dpi(img: Image.Image) -> float:
+    """Resolution estimated from the long side of an A4 page (a photo's EXIF dpi means nothing)."""
+    return max(img.size) / A4_LONG_IN
+
+
+# ---------------------------------------------------------------- rotation and skew
+
+
+def otsu(a: np.ndarray) -> int:
+    """Otsu threshold of a uint8 array."""
+    hist = np.bincount(a.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    if total == 0:
+        return 128
+    w0 = np.cumsum(hist)
+    m = np.cumsum(hist * np.arange(256))
+    w1 = total - w0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (m[-1] * w0 / total - m) ** 2 / (w0 * w1) * total
+    between[~np.isfinite(between)] = 0
+    return int(np.argmax(between))
+
+
+def skew_angle(img: Image.Image, max_angle: float = MAX_SKEW) -> float:
+    """Skew of the text lines in degrees (counter-clockwise positive, PIL's sense), by projection
+    profile of the dark pixels of a downscaled, binarised copy; 0.0 when there is too little ink."""
+    small = img.copy()
+    small.thumbnail((900, 900))
+    a = np.asarray(small, dtype=np.uint8)
+    t = otsu(a)
+    ys, xs = np.nonzero(a < min(t, 200))
+    if len(xs) < 200 or len(xs) > 0.5 * a.size:
+        return 0.0
+    if len(xs) > 60000:
+        idx = np.random.default_rng(0).choice(len(xs), 60000, replace=False)
+        xs, ys = xs[idx], ys[idx]
+    xs = xs.astype(np.float64) - a.shape[1] / 2
+    ys = ys.astype(np.float64) - a.shape[0] / 2
+    n = int(np.hypot(*a.shape)) + 4
+
+    def score(deg: float) -> float:
+        r = np.deg2rad(deg)
+        # row of each point after rotating the image by ``deg`` (counter-clockwise)
+        yr = -xs * np.sin(r) + ys * np.cos(r)
+        h = np.bincount((yr + n / 2).astype(np.int64), minlength=n)
+        return float(np.sum(h.astype(np.float64) ** 2))
+
+    coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
+    scores = [score(d) for d in coarse]
+    best = float(coarse[int(np.argmax(scores))])
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
+    scores_f = [score(d) for d in fine]
+    best = float(fine[int(np.argmax(scores_f))])
+    # a flat profile (no text lines) gives no trustworthy angle
+    if max(scores) < 1.05 * float(np.median(scores)):
+        return 0.0
+    return round(-best, 2)
+
+
+def deskew(img: Image.Image, max_angle: float = MAX_SKEW) -> tuple[Image.Image, float]:
+    """(image turned so its text lines are horizontal, angle applied in degrees)."""
+    angle = skew_angle(img, max_angle)
+    if abs(angle) < 0.2:
+        return img, 0.0
+    out = img.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return out, -angle
+
+
+def normalise_rotation(img: Image.Image) -> tuple[Image.Image, int, float]:
+    """(upright image, degrees turned clockwise, OSD confidence) using Tesseract's OSD."""
+    from . import ocr
+
+    small = img
+    if max(img.size) > 2400:
+        small = img.copy()
+        small.thumbnail((2400, 2400))
+    with ocr.page_file(small) as p:
+        deg, conf = ocr.detect_rotation(p)
+    if deg in (90, 180, 270) and conf >= OSD_MIN_CONF:
+        return img.rotate(-deg, expand=True), deg, conf
+    return img, 0, conf
+
+
+def prepare(
+    img: Image.Image, number: int, source_dpi: float | None = None, *, osd: bool = True
+) -> Page:
+    """Grey, working resolution, upright, deskewed."""
+    g = to_gray(img)
+    dpi = source_dpi or page_dpi(g)
+    g, work = _working(g, dpi)
+    notes: list[str] = []
+    rot = 0
+    if osd:
+        g, rot, conf = normalise_rotation(g)
+        if rot:
+            notes.append(f"turned {rot} degrees (OSD confidence {conf:.1f})")
+    g, skew = deskew(g)
+    if skew:
+        notes.append(f"deskewed by {skew:.1f} degrees")
+    return Page(
+        image=g, number=number, dpi=work, source_dpi=dpi, rotation=rot, skew=skew, notes=notes
+    )
+
+
+# ---------------------------------------------------------------- loaders
+
+
+def _open_image_frames(path: Path) -> list[Image.Image]:
+    if path.suffix.lower() in (".heic", ".heif", ".avif"):
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+        except ImportError:  # pragma: no cover
+            pass
+    with Image.open(path) as im:
+        frames = []
+        for fr in ImageSequence.Iterator(im):
+            one = ImageOps.exif_transpose(fr) or fr
+            one.load()
+            frames.append(one.copy())
+    return frames
+
+
+def _pdf_page_image(page, pw: float, ph: float) -> tuple[Image.Image, float] | None:
+    """The page's single embedded scan, as it is, when it covers the page without rotation."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    imgs = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
+    if len(imgs) != 1:
+        return None
+    obj = imgs[0]
+    left, bottom, right, top = obj.get_bounds()
+    if (right - left) * (top - bottom) < 0.8 * pw * ph:
+        return None
+    m = obj.get_matrix()
+    if abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.a <= 0 or m.d <= 0:
+        return None  # rotated/flipped placement: render instead
+    try:
+        bm = obj.get_bitmap(render=False)
+        im = bm.to_pil()
+    except (pdfium.PdfiumError, ValueError, OSError):
+        return None
+    dpi = im.width / ((right - left) / 72.0)
+    return im, dpi
+
+
+def _pdf_words(ppage, scale: float) -> list[Word]:
+    words = ppage.extract_words(keep_blank_chars=False, use_text_flow=True)
+    out: list[Word] = []
+    # a line id from the rounded baseline
+    lines: dict[int, int] = {}
+    for w in words:
+        key = round(float(w["bottom"]) / 3)
+        lid = lines.setdefault(key, len(lines) + 1)
+        out.append(
+            Word(
+                text=w["text"],
+                conf=1.0,
+                x=round(float(w["x0"]) * scale),
+                y=round(float(w["top"]) * scale),
+                w=max(1, round((float(w["x1"]) - float(w["x0"])) * scale)),
+                h=max(1, round((float(w["bottom"]) - float(w["top"])) * scale)),
+                block=1,
+                par=1,
+                line=lid,
+            )
+        )
+    return out
+
+
+def load_pdf(path: Path, *, osd: bool = True) -> list[Page]:
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    pages: list[Page] = []
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        try:
+            plumber = pdfplumber.open(str(path))
+        except Exception:
+            plumber = None
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                pw, ph = page.get_size()
+                words: list[Word] | None = None
+                if plumber is not None:
+                    try:
+                        raw = plumber.pages[i]
+                        if len(raw.extract_words()) >= 3:
+                            words = _pdf_words(raw, RENDER_DPI / 72.0)
+                    except Exception:
+                        words = None
+                if words is not None:
+                    # text layer: render for the ink (no OSD/deskew: the words' boxes must match)
+                    im = page.render(scale=RENDER_DPI / 72.0, grayscale=True, rotation=0).to_pil()
+                    pg = Page(
+                        image=to_gray(im),
+                        number=i + 1,
+                        dpi=RENDER_DPI,
+                        source_dpi=RENDER_DPI,
+                        words=words,
+                    )
+                    pg.notes.append("text layer")
+                    pages.append(pg)
+                    continue
+                got = _pdf_page_image(page, pw, ph)
+                rot = page.get_rotation()
+                if got is not None and rot == 0:
+                    im, dpi = got
+                    pg = prepare(im, i + 1, dpi, osd=osd)
+                    pg.notes.insert(0, "embedded scan")
+                else:
+                    im = page.render(scale=RENDER_DPI / 72.0, grayscale=True).to_pil()
+                    pg = prepare(im, i + 1, RENDER_DPI, osd=osd)
+                    pg.notes.insert(0, f"rendered at {RENDER_DPI} dpi")
+                pages.append(pg)
+        finally:
+            if plumber is not None:
+                plumber.close()
+    finally:
+        doc.close()
+    return pages
+
+
+def load_pages(path: Path, *, osd: bool = True) -> list[Page]:
+    """The pages of an approval sheet file (image or PDF), prepared for reading."""
+    path = Path(path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        return load_pdf(path, osd=osd)
+    with open(path, "rb") as fh:
+        if fh.read(5) == b"%PDF-":
+            return load_pdf(path, osd=osd)
+    return [prepare(fr, i + 1, osd=osd) for i, fr in enumerate(_open_image_frames(path))]

@@ -1,0 +1,720 @@
+"""Read a free-form approval sheet (any layout that names the roles) or a PDF with a text layer.
+
+Per role of the pack: find its label by fuzzy matching word spans against the role's aliases
+(rapidfuzz, tolerant of OCR noise), take the signature area below the label down to the printed
+name / NIP line (or a fixed share of the page), judge the ink there with ``ink.signature_presence``
+after masking the printed words, read the decision (ticked Setuju / Tolak boxes, or a typed word)
+and the date next to the role. Anything unsure stays 'uncertain' / None so the checks say review.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from rapidfuzz import fuzz
+
+from ..dates import find_date
+from ..model import RoleReading, SheetReading
+from . import ocr
+from .ocr import Word
+from .pages import Page, otsu
+
+LABEL_MIN = 0.80
+"""Minimum fuzzy score (0..1) of a word span against an alias to count as the role's label."""
+DATE_MIN_CONF = 0.6
+"""OCR confidence below which a date is kept as text only (review)."""
+PRINTED_CONF = 0.6
+"""A word read with at least this confidence counts as printed text (masked out of the ink)."""
+SIG_FALLBACK_SHARE = 0.14
+"""Height of the signature area, as a share of the page height, when no name / NIP line is found."""
+CROP_MAX = 480
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.lower().replace("!", "i").replace("|", "l")
+    s = re.sub(r"[^0-9a-z]+", " ", s)
+    return " ".join(s.split())
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> int:
+        return min(w.x for w in self.words)
+
+    @property
+    def x1(self) -> int:
+        return max(w.x + w.w for w in self.words)
+
+    @property
+    def y0(self) -> int:
+        return min(w.y for w in self.words)
+
+    @property
+    def y1(self) -> int:
+        return max(w.y + w.h for w in self.words)
+
+    @property
+    def h(self) -> int:
+        return int(np.median([w.h for w in self.words]))
+
+
+def group_lines(words: list[Word]) -> list[Line]:
+    """Words grouped into text lines by geometry (same band, small gaps), left to right.
+
+    Tesseract's own line ids are not used: it often splits one printed line into several blocks
+    (or joins columns), and a label must be matched across such splits."""
+    lines: list[Line] = []
+    for w in sorted(words, key=lambda w: (w.page, w.x)):
+        cy = w.y + w.h / 2
+        best, best_d = None, None
+        for ln in lines:
+            last = ln.words[-1]
+            if last.page != w.page:
+                continue
+            h = max(w.h, last.h)
+            lcy = last.y + last.h / 2
+            gap = w.x - (last.x + last.w)
+            if abs(cy - lcy) <= 0.45 * h and -0.5 * h <= gap <= 1.8 * h:
+                d = abs(cy - lcy) + gap / 4
+                if best_d is None or d < best_d:
+                    best, best_d = ln, d
+        if best is None:
+            lines.append(Line([w]))
+        else:
+            best.words.append(w)
+    lines.sort(key=lambda ln: (ln.y0, ln.x0))
+    return lines
+
+
+def _union(words: list[Word]) -> tuple[int, int, int, int]:
+    x0 = min(w.x for w in words)
+    y0 = min(w.y for w in words)
+    x1 = max(w.x + w.w for w in words)
+    y1 = max(w.y + w.h for w in words)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+# ---------------------------------------------------------------- labels
+
+
+@dataclass
+class Candidate:
+    role: str
+    alias: str
+    page: int
+    line: Line
+    words: list[Word]
+    score: float
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return _union(self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def label_candidates(lines: list[Line], pack, page: int) -> list[Candidate]:
+    """Every word span that matches an alias of a role with a score of at least LABEL_MIN."""
+    out: list[Candidate] = []
+    for ln in lines:
+        normed = [_norm(w.text) for w in ln.words]
+        for role in pack.roles:
+            aliases = {a for a in (*role.aliases, role.name.get("id", "")) if a}
+            for alias in aliases:
+                na = _norm(alias)
+                k = len(na.split())
+                if not k:
+                    continue
+                best: Candidate | None = None
+                for size in {k - 1, k, k + 1} - {0}:
+                    for i in range(0, max(0, len(ln.words) - size) + 1):
+                        span = " ".join(t for t in normed[i : i + size] if t)
+                        if not span:
+                            continue
+                        s = fuzz.ratio(span, na) / 100.0
+                        if s >= LABEL_MIN and (best is None or s > best.score):
+                            best = Candidate(role.id, alias, page, ln, ln.words[i : i + size], s)
+                if best is not None:
+                    out.append(best)
+    return out
+
+
+def assign_labels(cands: list[Candidate], pack) -> dict[str, Candidate]:
+    """One label per role: longer aliases first (so 'PPID Pelaksana' inside 'Atasan PPID Pelaksana'
+    is not taken for the Ketua), no word shared by two roles, then the label that best looks like a
+    signature block's heading (alone on its line)."""
+
+    def alias_len(c: Candidate) -> int:
+        return len(_norm(c.alias).split())
+
+    def dominance(c: Candidate) -> float:
+        return len(c.words) / max(1, len(c.line.words))
+
+    order = sorted(cands, key=lambda c: (-alias_len(c), -c.score, -dominance(c)))
+    taken: set[int] = set()
+    kept: list[Candidate] = []
+    for c in order:
+        ids = {id(w) for w in c.words}
+        if ids & taken:
+            continue
+        kept.append(c)
+        taken |= ids
+    best: dict[str, Candidate] = {}
+    for c in kept:
+        key = (c.score + 0.15 * dominance(c) + 0.02 * alias_len(c), c.page, c.box[1])
+        cur = best.get(c.role)
+        if cur is None:
+            best[c.role] = c
+            continue
+        ckey = (cur.score + 0.15 * dominance(cur) + 0.02 * alias_len(cur), cur.page, cur.box[1])
+        # equal scores: the later one (signature blocks sit low on the sheet)
+        if key > ckey:
+            best[c.role] = c
+    return best
+
+
+# ---------------------------------------------------------------- geometry of a role block
+
+
+def _column(c: Candidate, labels: dict[str, Candidate], page_w: int) -> tuple[int, int]:
+    """Horizontal extent of the role's block: up to the midpoints to labels on the same band."""
+    x, y, w, h = c.box
+    cx = x + w / 2
+    left, right = 0, page_w
+    for other in labels.values():
+        if other is c or other.page != c.page:
+            continue
+        ox, oy, ow, oh = other.box
+        if oy > y + 3 * h or oy + oh < y - 3 * h:
+            continue  # not on the same band
+        ocx = ox + ow / 2
+        if ocx < cx:
+            left = max(left, int((ox + ow + x) / 2))
+        else:
+            right = min(right, int((x + w + ox) / 2))
+    # a lone label: a generous column around it, not the whole page
+    half = max(w * 0.9, page_w * 0.22)
+    left = max(left, int(cx - half)) if left == 0 else left
+    right = min(right, int(cx + half)) if right == page_w else right
+    return max(0, left), min(page_w, right)
+
+
+def _in_col(w: Word, x0: int, x1: int) -> bool:
+    c = w.x + w.w / 2
+    return x0 <= c <= x1
+
+
+def _is_printed(w: Word) -> bool:
+    t = _norm(w.text)
+    return w.conf >= PRINTED_CONF and len(t.replace(" ", "")) >= 2
+
+
+_RE_NIP = re.compile(r"^n[il1]p\b|^nip\.?$", re.IGNORECASE)
+
+
+def _is_nip(w: Word) -> bool:
+    t = _norm(w.text)
+    return bool(_RE_NIP.match(t)) or t in ("nip", "n1p", "nlp")
+
+
+@dataclass
+class Block:
+    x0: int
+    x1: int
+    top: int
+    """Top of the block (a few lines above the label, for a date line above it)."""
+    label_bottom: int
+    end: int
+    """Top of the name / NIP lines (the signature area's lower bound)."""
+    bottom: int
+    """Bottom of the block (below the NIP line)."""
+    name_found: bool
+
+
+def role_block(
+    c: Candidate, labels: dict[str, Candidate], words: list[Word], page_w: int, page_h: int
+) -> Block:
+    x0, x1 = _column(c, labels, page_w)
+    lx, ly, lw, lh = c.box
+    label_bottom = ly + lh
+    # the next label below in this column bounds the block
+    limit = page_h
+    prev_end = 0
+    for other in labels.values():
+        if other is c or other.page != c.page:
+            continue
+        ox, oy, ow, oh = other.box
+        if not (x0 <= ox + ow / 2 <= x1):
+            continue
+        if oy > label_bottom:
+            limit = min(limit, oy - 2)
+        elif oy + oh < ly:
+            prev_end = max(prev_end, oy + oh)
+    top = max(prev_end, int(ly - 5 * lh))
+    col = [w for w in words if _in_col(w, x0, x1) and label_bottom < w.y < limit]
+    nips = sorted((w for w in col if _is_nip(w)), key=lambda w: w.y)
+    name_found = False
+    end = min(limit, int(label_bottom + SIG_FALLBACK_SHARE * page_h))
+    bottom = end
+    if nips:
+        nip = nips[0]
+        end = nip.y - 2
+        bottom = min(limit, nip.y + nip.h * 2)
+        name_found = True
+        # a printed name line right above the NIP (within 2.5 line heights) belongs to it
+        above = [
+            w
+            for w in col
+            if w.y + w.h <= nip.y and nip.y - (w.y + w.h) < 2.5 * nip.h and _is_printed(w)
+        ]
+        if above:
+            end = min(w.y for w in above) - 2
+    return Block(x0, x1, top, label_bottom, max(end, label_bottom + 1), bottom, name_found)
+
+
+def signature_area(block: Block, words: list[Word], label_h: int) -> tuple[int, int, int, int]:
+    """The largest vertical gap between printed lines in the block, from the label down to the name."""
+    printed = [
+        w
+        for w in words
+        if _is_printed(w)
+        and _in_col(w, block.x0, block.x1)
+        and block.label_bottom < w.y + w.h / 2 < block.end
+    ]
+    # bands of printed text
+    bands: list[list[int]] = []
+    for w in sorted(printed, key=lambda w: w.y):
+        if bands and w.y <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], w.y + w.h)
+        else:
+            bands.append([w.y, w.y + w.h])
+    edges = [block.label_bottom, *[v for b in bands for v in b], block.end]
+    gaps = [(edges[i + 1] - edges[i], edges[i], edges[i + 1]) for i in range(0, len(edges) - 1, 2)]
+    size, y0, y1 = max(gaps)
+    if size < 1.5 * label_h:
+        y0, y1 = block.label_bottom, block.end
+    pad = max(2, label_h // 4)
+    y0, y1 = y0 + pad, y1 - 1
+    if y1 - y0 < label_h:
+        y0, y1 = block.label_bottom, max(block.end, block.label_bottom + 2 * label_h)
+    return block.x0, y0, block.x1 - block.x0, y1 - y0
+
+
+# ---------------------------------------------------------------- ink (helper B's classifiers)
+
+
+def _ink():
+    try:
+        from . import ink
+    except ImportError:
+        return None
+    return ink
+
+
+def _local_box_fill(box: Image.Image) -> float:
+    """Fill ratio of a box's interior (border shrunk by 15%), used only when ink.py is missing."""
+    a = np.asarray(box.convert("L"), dtype=np.uint8)
+    h, w = a.shape
+    dy, dx = max(1, int(h * 0.15)), max(1, int(w * 0.15))
+    inner = a[dy : h - dy, dx : w - dx]
+    if inner.size == 0:
+        return 0.0
+    return float((inner < 128).mean())
+
+
+def _crop_png(img: Image.Image) -> bytes:
+    c = img.copy()
+    c.thumbnail((CROP_MAX, CROP_MAX))
+    buf = io.BytesIO()
+    c.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def judge_signature(
+    img: Image.Image, region, words: list[Word]
+) -> tuple[str, float, bytes, list[str]]:
+    x, y, w, h = region
+    area = img.crop((x, y, x + w, y + h))
+    masks = []
+    for wd in words:
+        if not _is_printed(wd):
+            continue
+        if wd.x + wd.w < x or wd.x > x + w or wd.y + wd.h < y or wd.y > y + h:
+            continue
+        masks.append((wd.x - x, wd.y - y, wd.w, wd.h))
+    crop = _crop_png(area)
+    ink = _ink()
+    if ink is None:
+        return "uncertain", 0.0, crop, ["ink classifier not available"]
+    try:
+        call, conf, _features = ink.signature_presence(area, masks)
+    except Exception as e:  # the classifier failing on one area is a review, not a crash
+        return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
+    if call not in ("signed", "not_signed", "uncertain"):
+        call = "uncertain"
+    return call, float(conf), crop, []
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def _word_kind(w: Word) -> str | None:
+    t = _norm(w.text)
+    if not t:
+        return None
+    if fuzz.ratio(t, "setuju") >= 80:
+        return "setuju"
+    if fuzz.ratio(t, "tolak") >= 80 or fuzz.ratio(t, "ditolak") >= 85:
+        return "tolak"
+    return None
+
+
+def _find_box(
+    img: Image.Image, w: Word, words: list[Word], side: str
+) -> tuple[int, int, int, int] | None:
+    """A tick box right before (side='left') or after the word: the dark pixels in a small window
+    there, printed words masked, whose extent looks like a box (roughly square, about a line high)."""
+    h = max(w.h, 8)
+    if side == "left":
+        wx0, wx1 = w.x - int(3.2 * h), w.x - 1
+    else:
+        wx0, wx1 = w.x + w.w + 1, w.x + w.w + int(3.2 * h)
+    wy0, wy1 = w.y - int(0.8 * h), w.y + h + int(0.8 * h)
+    wx0, wy0 = max(0, wx0), max(0, wy0)
+    wx1, wy1 = min(img.width, wx1), min(img.height, wy1)
+    if wx1 - wx0 < h or wy1 - wy0 < h:
+        return None
+    a = np.asarray(img.crop((wx0, wy0, wx1, wy1)), dtype=np.uint8).copy()
+    for o in words:
+        if o is w or not _is_printed(o):
+            continue
+        ox0, oy0 = max(o.x - wx0, 0), max(o.y - wy0, 0)
+        ox1, oy1 = min(o.x + o.w - wx0, a.shape[1]), min(o.y + o.h - wy0, a.shape[0])
+        if ox1 > ox0 and oy1 > oy0:
+            a[oy0:oy1, ox0:ox1] = 255
+    t = min(otsu(a), 160)
+    dark = a < t
+    cols = dark.sum(axis=0)
+    rows = dark.sum(axis=1)
+    # box edges: columns/rows with a long dark run
+    edge_c = np.nonzero(cols >= 0.5 * h)[0]
+    if len(edge_c) < 2 or not (rows >= 0.5 * h).any():
+        return None
+    # the box's two vertical edges: the edge nearest the word and the farthest within 2.6 lines
+    if side == "left":
+        right_edge = edge_c[-1]
+        left_cands = edge_c[(edge_c <= right_edge - 0.5 * h) & (edge_c >= right_edge - 2.6 * h)]
+        if not len(left_cands):
+            return None
+        bx0, bx1 = int(left_cands[0]), int(right_edge)
+    else:
+        left_edge = edge_c[0]
+        right_cands = edge_c[(edge_c >= left_edge + 0.5 * h) & (edge_c <= left_edge + 2.6 * h)]
+        if not len(right_cands):
+            return None
+        bx0, bx1 = int(left_edge), int(right_cands[-1])
+    edge_r = np.nonzero(rows >= 0.5 * h)[0]
+    by0, by1 = int(edge_r[0]), int(edge_r[-1])
+    bw, bh = bx1 - bx0 + 1, by1 - by0 + 1
+    if not (0.5 * h <= bh <= 2.8 * h) or not (0.5 <= bw / bh <= 2.0):
+        return None
+    return wx0 + bx0, wy0 + by0, bw, bh
+
+
+def _paired_boxes(img: Image.Image, s_word: Word, t_word: Word, words: list[Word]) -> dict:
+    """The Setuju and Tolak boxes on one consistent side of their words ('[ ] Setuju [ ] Tolak' or
+    'Setuju [ ] Tolak [ ]'), so the box before 'Tolak' is never taken for Tolak's when it is
+    Setuju's. Both sides complete: the side with the boxes nearer their words."""
+    best: dict = {"setuju": None, "tolak": None}
+    best_key = None
+    for side in ("left", "right"):
+        sb = _find_box(img, s_word, words, side)
+        tb = _find_box(img, t_word, words, side)
+        if sb is None or tb is None or _overlap(sb, tb):
+            continue
+        dist = _gap(sb, s_word, side) + _gap(tb, t_word, side)
+        if best_key is None or dist < best_key:
+            best, best_key = {"setuju": sb, "tolak": tb}, dist
+    if best_key is None:
+        sb = _find_box(img, s_word, words, "left") or _find_box(img, s_word, words, "right")
+        tb = _find_box(img, t_word, words, "left") or _find_box(img, t_word, words, "right")
+        if sb is not None and tb is not None and not _overlap(sb, tb):
+            best = {"setuju": sb, "tolak": tb}
+    return best
+
+
+def _overlap(a, b) -> bool:
+    return not (
+        a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+    )
+
+
+def _gap(box, w: Word, side: str) -> float:
+    return float(w.x - (box[0] + box[2])) if side == "left" else float(box[0] - (w.x + w.w))
+
+
+def _marked_by_text(w: Word, line_words: list[Word]) -> bool | None:
+    """'[X] Setuju' / 'Setuju [v]' / '☑ Setuju' typed: True ticked, False an empty '[ ]', None unknown."""
+    i = next((k for k, o in enumerate(line_words) if o is w), None)
+    if i is None:
+        return None
+    near = []
+    if i > 0:
+        near.append(line_words[i - 1].text)
+    if i + 1 < len(line_words):
+        near.append(line_words[i + 1].text)
+    for t in near:
+        s = t.strip()
+        if s in ("☑", "☒", "✓", "✔") or re.fullmatch(r"[\[(]\s*[xXvV✓✔]\s*[\])]", s):
+            return True
+        if s in ("[]", "[ ]", "☐", "()"):
+            return False
+    return None
+
+
+def read_decision(
+    img: Image.Image, block: Block, lines: list[Line], words: list[Word]
+) -> tuple[str | None, str, float, list[str]]:
+    """(decision, state, confidence, notes) for one role block."""
+    notes: list[str] = []
+    inblock = [
+        w
+        for w in words
+        if _in_col(w, block.x0, block.x1) and block.top <= w.y <= block.bottom and _word_kind(w)
+    ]
+    if not inblock:
+        return None, "unknown", 0.0, notes
+    kinds = {_word_kind(w) for w in inblock}
+    line_of = {id(w): ln for ln in lines for w in ln.words}
+    if len(kinds) == 1:
+        # one word only: typed or written ("Keputusan: Setuju"), unless it sits by an empty box
+        w = max(inblock, key=lambda w: w.conf)
+        kind = _word_kind(w)
+        ln = line_of.get(id(w))
+        box = _find_box(img, w, words, "left") or _find_box(img, w, words, "right")
+        if box is not None:
+            fill = _fill(img, box)
+            if fill < 0.04:
+                notes.append(f"'{w.text}' printed next to an empty box")
+                return None, "neither", 0.5, notes
+        marked = _marked_by_text(w, ln.words if ln else [w])
+        if marked is False:
+            return None, "neither", 0.5, notes
+        return kind, "clear", round(min(1.0, w.conf), 2), notes
+    # both options printed: which is ticked
+    s_word = max((w for w in inblock if _word_kind(w) == "setuju"), key=lambda w: w.conf)
+    t_word = max((w for w in inblock if _word_kind(w) == "tolak"), key=lambda w: w.conf)
+    boxes = _paired_boxes(img, s_word, t_word, words)
+    if boxes["setuju"] is not None and boxes["tolak"] is not None:
+        ink = _ink()
+        sb = img.crop(_xyxy(boxes["setuju"]))
+        tb = img.crop(_xyxy(boxes["tolak"]))
+        if ink is not None:
+            try:
+                decision, state, conf = ink.tick_state(sb, tb)
+                return decision, state, float(conf), notes
+            except Exception as e:
+                notes.append(f"tick check failed: {e}")
+        fs, ft = _local_box_fill(sb), _local_box_fill(tb)
+        hi, lo = (fs, ft) if fs >= ft else (ft, fs)
+        if hi >= 0.08 and lo < 0.03:
+            return ("setuju" if fs >= ft else "tolak"), "clear", 0.6, notes
+        return None, ("both" if lo >= 0.08 else "neither" if hi < 0.03 else "unknown"), 0.3, notes
+    # typed marks next to the words
+    ms = _marked_by_text(s_word, line_of.get(id(s_word), Line([s_word])).words)
+    mt = _marked_by_text(t_word, line_of.get(id(t_word), Line([t_word])).words)
+    if ms is True and mt is not True:
+        return "setuju", "clear", 0.7, notes
+    if mt is True and ms is not True:
+        return "tolak", "clear", 0.7, notes
+    if ms is True and mt is True:
+        return None, "both", 0.7, notes
+    notes.append("Setuju and Tolak both printed, no ticked box found")
+    return None, "unknown", 0.0, notes
+
+
+def _xyxy(b):
+    x, y, w, h = b
+    return x, y, x + w, y + h
+
+
+def _fill(img: Image.Image, box) -> float:
+    crop = img.crop(_xyxy(box))
+    ink = _ink()
+    if ink is not None:
+        try:
+            return float(ink.box_fill(crop))
+        except Exception:
+            pass
+    return _local_box_fill(crop)
+
+
+# ---------------------------------------------------------------- dates
+
+_RE_TGL = re.compile(r"^(tanggal|tangal|tgl|tggl|date)$")
+
+
+def read_role_date(block: Block, lines: list[Line]) -> tuple[object, str | None, float | None]:
+    """(date or None, raw text, OCR confidence) from the 'Tanggal' line of the block, else any date
+    written in the block (e.g. 'Nanga Bulik, 13 Maret 2024' above the role)."""
+    cand_lines = [
+        ln
+        for ln in lines
+        if block.top <= (ln.y0 + ln.y1) / 2 <= block.bottom
+        and ln.x1 > block.x0
+        and ln.x0 < block.x1
+    ]
+    tagged: list[tuple[Line, list[Word]]] = []
+    for ln in cand_lines:
+        ws = [w for w in ln.words if _in_col(w, block.x0, block.x1)]
+        for i, w in enumerate(ws):
+            if _RE_TGL.match(_norm(w.text).replace(" ", "")):
+                tagged.append((ln, ws[i + 1 :]))
+                break
+    pools = tagged or [
+        (ln, [w for w in ln.words if _in_col(w, block.x0, block.x1)]) for ln in cand_lines
+    ]
+    for _ln, ws in pools:
+        text = " ".join(w.text for w in ws).strip(" :._-")
+        if not text:
+            continue
+        found = find_date(text)
+        if found is None:
+            continue
+        d, matched = found
+        mw = [w for w in ws if w.text in matched or any(p in w.text for p in matched.split())]
+        conf = float(np.mean([w.conf for w in mw])) if mw else float(np.mean([w.conf for w in ws]))
+        if conf < DATE_MIN_CONF:
+            return None, matched, round(conf, 2)
+        return d, matched, round(conf, 2)
+    if tagged:
+        ws = tagged[0][1]
+        text = " ".join(w.text for w in ws).strip(" :")
+        conf = float(np.mean([w.conf for w in ws])) if ws else None
+        return None, (text or None), (round(conf, 2) if conf is not None else None)
+    return None, None, None
+
+
+# ---------------------------------------------------------------- the sheet
+
+
+def _page_words(page: Page, langs: str) -> list[Word]:
+    if page.words is not None:
+        return [
+            Word(
+                text=w.text,
+                conf=w.conf,
+                x=w.x,
+                y=w.y,
+                w=w.w,
+                h=w.h,
+                block=w.block,
+                par=w.par,
+                line=w.line,
+                page=page.number,
+            )
+            for w in page.words
+        ]
+    return ocr.ocr_image(page.image, langs, psm=3, page=page.number)
+
+
+def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetReading:
+    langs = ocr.usable_langs(getattr(pack, "ocr_languages", None) or ocr.DEFAULT_LANGS)
+    per_page: dict[int, tuple[Page, list[Word], list[Line]]] = {}
+    cands: list[Candidate] = []
+    all_words: list[Word] = []
+    notes: list[str] = []
+    for pg in pages:
+        words = _page_words(pg, langs)
+        lines = group_lines(words)
+        per_page[pg.number] = (pg, words, lines)
+        all_words += words
+        cands += label_candidates(lines, pack, pg.number)
+        notes += [f"page {pg.number}: {n}" for n in pg.notes]
+    labels = assign_labels(cands, pack)
+    roles: list[RoleReading] = []
+    for role in pack.roles:
+        c = labels.get(role.id)
+        if c is None:
+            roles.append(RoleReading(role=role.id, found=False, notes=("label not found",)))
+            continue
+        pg, words, lines = per_page[c.page]
+        same_page = {k: v for k, v in labels.items() if v.page == c.page}
+        img = pg.image
+        rnotes: list[str] = []
+        block = role_block(c, same_page, words, img.width, img.height)
+        lh = max(c.box[3], 8)
+        region = signature_area(block, words, lh)
+        if not block.name_found:
+            rnotes.append(
+                "no name / NIP line below the label: signature area is a fixed share of the page"
+            )
+        sig, sconf, crop, n = judge_signature(img, region, words)
+        rnotes += n
+        decision, dstate, dconf, n = read_decision(img, block, lines, words)
+        rnotes += n
+        d, dtext, dconf_ocr = read_role_date(block, lines)
+        if dtext and d is None and dconf_ocr is not None and dconf_ocr < DATE_MIN_CONF:
+            rnotes.append(f"date read with low confidence ({dconf_ocr:.2f}): not used")
+        roles.append(
+            RoleReading(
+                role=role.id,
+                found=True,
+                page=c.page,
+                label_text=c.text,
+                label_score=round(c.score, 3),
+                region=tuple(int(v) for v in region),
+                signature=sig,
+                signature_confidence=round(sconf, 3),
+                signature_crop=crop,
+                decision=decision,
+                decision_state=dstate,
+                decision_confidence=round(dconf, 3),
+                date=d,
+                date_text=dtext,
+                date_confidence=dconf_ocr,
+                notes=tuple(rnotes),
+            )
+        )
+    confs = [w.conf for w in all_words]
+    return SheetReading(
+        file=file,
+        kind=kind,
+        pages=len(pages),
+        text_layer=any(p.text_layer for p in pages),
+        roles=tuple(roles),
+        ocr_confidence=(round(float(np.mean(confs)), 3) if confs and kind != "text-pdf" else None),
+        words=len(all_words),
+        rotation=pages[0].rotation if pages else 0,
+        notes=tuple(notes),
+    )
+
+
+def read_free_form(pages: list[Page], pack, *, file: str = "") -> SheetReading:
+    """Any sheet that names the roles, read by OCR (pages with a text layer use it instead)."""
+    return read_roles(pages, pack, kind="free-form", file=file)
+
+
+def read_text_pdf(pages: list[Page], pack, *, file: str = "") -> SheetReading:
+    """A PDF with a text layer: the same role logic on the text layer's words; the ink is judged on
+    the rendered page."""
+    return read_roles(pages, pack, kind="text-pdf", file=file)

@@ -1,0 +1,158 @@
+"""Ink classifiers on small generated images (200 dpi, millimetre geometry)."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from sopcheck.extract.ink import box_fill, components, signature_presence, tick_state
+
+DPI = 200
+MM = DPI / 25.4
+
+
+def _area(w_mm: float = 85, h_mm: float = 30) -> Image.Image:
+    return Image.new("L", (round(w_mm * MM), round(h_mm * MM)), 242)
+
+
+def _signature(img: Image.Image, x_mm: float, y_mm: float, seed: int = 0, colour: int = 30) -> None:
+    rng = np.random.default_rng(seed)
+    span, loops, rad = rng.uniform(35, 50), rng.uniform(6, 10), rng.uniform(3, 5)
+    pts = []
+    for t in np.linspace(0, 1, 400):
+        a = 2 * math.pi * loops * t
+        pts.append(
+            (
+                (x_mm + t * span + rad * math.cos(a)) * MM,
+                (y_mm + 2 * math.sin(3 * t) + rad * math.sin(a)) * MM,
+            )
+        )
+    ImageDraw.Draw(img).line(pts, fill=colour, width=round(0.5 * MM), joint="curve")
+
+
+def _stamp(
+    img: Image.Image, cx_mm: float, cy_mm: float, r_mm: float = 13, colour: int = 95
+) -> None:
+    d = ImageDraw.Draw(img)
+    cx, cy, r = cx_mm * MM, cy_mm * MM, r_mm * MM
+    for f in (1.0, 0.7):
+        d.ellipse(
+            [cx - r * f, cy - r * f, cx + r * f, cy + r * f], outline=colour, width=round(0.5 * MM)
+        )
+    for i in range(22):  # letters around the ring
+        a = 2 * math.pi * i / 22
+        x, y = cx + 0.85 * r * math.cos(a), cy + 0.85 * r * math.sin(a)
+        d.rectangle(
+            [x - 0.7 * MM, y - 0.9 * MM, x + 0.7 * MM, y + 0.9 * MM], outline=colour, width=2
+        )
+    d.polygon(
+        [(cx, cy - 5 * MM), (cx + 4 * MM, cy + 3 * MM), (cx - 4 * MM, cy + 3 * MM)],
+        outline=colour,
+        width=3,
+    )
+
+
+def _scan(img: Image.Image, angle: float = 0.0, seed: int = 0) -> Image.Image:
+    img = img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=242).filter(
+        ImageFilter.GaussianBlur(0.9)
+    )
+    a = np.asarray(img, dtype=np.float32) + np.random.default_rng(seed).normal(
+        0, 7, (img.height, img.width)
+    )
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(buf, format="JPEG", quality=55)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
+
+def test_components_counts_8_connected():
+    m = np.zeros((6, 6), bool)
+    m[0, 0] = m[1, 1] = True  # diagonal: one component
+    m[4, 3:6] = True
+    labels, n = components(m)
+    assert n == 2 and labels[0, 0] == labels[1, 1] != labels[4, 4]
+
+
+def test_empty_and_dust_are_not_signed():
+    assert signature_presence(_scan(_area()), dpi=DPI)[0] == "not_signed"
+    img = _area()
+    a = np.asarray(img).copy()
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        y, x = rng.integers(0, a.shape[0] - 4), rng.integers(0, a.shape[1] - 4)
+        a[y : y + rng.integers(1, 5), x : x + rng.integers(1, 5)] = 50
+    call, conf, feats = signature_presence(_scan(Image.fromarray(a)), dpi=DPI)
+    assert call == "not_signed" and conf >= 0.6, feats
+
+
+def test_signature_is_signed_also_rotated_and_degraded():
+    for seed, angle in ((0, 0.0), (1, 3.0), (2, -4.0)):
+        img = _area()
+        _signature(img, 12, 15, seed=seed, colour=int(40 + 20 * seed))
+        call, conf, feats = signature_presence(_scan(img, angle, seed), dpi=DPI)
+        assert call == "signed", feats
+        assert conf >= 0.7
+
+
+def test_stamp_alone_is_not_signed():
+    for cx, cy in ((30, 15), (22, 26)):  # whole, and cut by the box edge
+        img = _area()
+        _stamp(img, cx, cy)
+        call, _, feats = signature_presence(_scan(img, 2.0), dpi=DPI)
+        assert call == "not_signed", feats
+        assert feats["stamps"] == 1
+
+
+def test_signature_over_stamp_is_signed():
+    img = _area()
+    _stamp(img, 22, 15)
+    _signature(img, 14, 14, seed=5, colour=25)
+    call, _, feats = signature_presence(_scan(img, -2.0), dpi=DPI)
+    assert call == "signed", feats
+
+
+def test_straight_line_and_masked_text_are_not_a_signature():
+    img = _area()
+    ImageDraw.Draw(img).line([(2 * MM, 25 * MM), (80 * MM, 25 * MM)], fill=20, width=3)
+    assert signature_presence(_scan(img, 1.0), dpi=DPI)[0] == "not_signed"
+    img = _area()
+    _signature(img, 12, 15)
+    box = (0, 0, img.width, img.height)
+    assert signature_presence(img, [box], dpi=DPI)[0] == "not_signed"
+
+
+def test_scribble_fragment_is_uncertain_not_signed():
+    img = _area()
+    ImageDraw.Draw(img).arc(
+        [10 * MM, 10 * MM, 18 * MM, 18 * MM], 0, 200, fill=30, width=round(0.5 * MM)
+    )
+    assert signature_presence(_scan(img), dpi=DPI)[0] == "uncertain"
+
+
+def _box(ticked: str | None, angle: float = 0.0) -> Image.Image:
+    s = round(7.2 * MM)
+    img = Image.new("L", (s, s), 240)
+    d = ImageDraw.Draw(img)
+    m = round(0.6 * MM)
+    d.rectangle([m, m, s - m - 1, s - m - 1], outline=10, width=2)
+    pen = round(0.5 * MM)
+    if ticked == "tick":
+        d.line(
+            [(0.25 * s, 0.55 * s), (0.42 * s, 0.8 * s), (0.85 * s, 0.15 * s)], fill=30, width=pen
+        )
+    elif ticked == "x":
+        d.line([(0.2 * s, 0.2 * s), (0.8 * s, 0.8 * s)], fill=30, width=pen)
+        d.line([(0.8 * s, 0.2 * s), (0.2 * s, 0.8 * s)], fill=30, width=pen)
+    return _scan(img, angle)
+
+
+def test_box_fill_and_tick_state():
+    assert box_fill(_box(None)) < 0.025
+    assert box_fill(_box("tick")) > 0.08
+    assert box_fill(_box("x", 2.0)) > 0.08
+    assert tick_state(_box("tick"), _box(None))[:2] == ("setuju", "clear")
+    assert tick_state(_box(None, 1.5), _box("x", -2.0))[:2] == ("tolak", "clear")
+    assert tick_state(_box("tick"), _box("x"))[:2] == (None, "both")
+    assert tick_state(_box(None), _box(None))[:2] == (None, "neither")

@@ -1,0 +1,246 @@
+"""Reading free-form approval sheets (any layout naming the roles) and the read_sheet dispatcher,
+with the real Tesseract on small generated pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import random
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from sopcheck.extract import sheet as sheet_mod
+from sopcheck.extract.ocr import Word
+from sopcheck.extract.sheets import read_sheet
+from sopcheck.rulepack import load_rulepack
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+pytestmark = pytest.mark.skipif(not FONT.exists(), reason="needs fonts-dejavu-core")
+
+ROLES = ("tim_pertimbangan", "ketua_ppid_pelaksana", "atasan_ppid_pelaksana")
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_rulepack()
+
+
+def _font(size):
+    return ImageFont.truetype(str(FONT), size)
+
+
+def _scribble(d: ImageDraw.ImageDraw, x, y, w, h, seed, width=3, fill=0):
+    """A signature-like stroke: a wavy line with loops."""
+    rnd = random.Random(seed)
+    pts = []
+    for i in range(80):
+        t = i / 79
+        pts.append(
+            (
+                x + t * w + math.cos(t * 25) * h * 0.12,
+                y + h / 2 + math.sin(t * 17 + rnd.random()) * h * 0.38 * (0.5 + rnd.random() / 2),
+            )
+        )
+    d.line(pts, fill=fill, width=width, joint="curve")
+
+
+def columns_sheet(signed, ticks, dates) -> Image.Image:
+    """Letter-style sheet: the three roles side by side, each with boxes, a date, a name and NIP."""
+    img = Image.new("L", (1240, 1754), 255)
+    d = ImageDraw.Draw(img)
+    f = _font(26)
+    d.text((200, 120), "LEMBAR PERSETUJUAN KONTEN MEDIA SOSIAL", font=_font(30), fill=0)
+    d.text((100, 220), "Judul: Musrenbang Kecamatan Bulik", font=f, fill=0)
+    labels = ["Tim Pertimbangan", "Ketua PPID Pelaksana", "Atasan PPID Pelaksana"]
+    for i, lab in enumerate(labels):
+        x, y = 60 + i * 400, 500
+        d.text((x, y), lab, font=f, fill=0)
+        for j, opt in enumerate(("Setuju", "Tolak")):
+            bx, by = x + j * 170, y + 60
+            d.rectangle([bx, by, bx + 28, by + 28], outline=0, width=3)
+            d.text((bx + 40, by), opt, font=f, fill=0)
+            if ticks[i] == opt.lower():
+                d.line([(bx + 4, by + 14), (bx + 12, by + 24), (bx + 26, by + 2)], fill=0, width=4)
+        d.text((x, y + 120), "Tanggal: " + (dates[i] or "__________"), font=f, fill=0)
+        if signed[i]:
+            _scribble(d, x + 20, y + 190, 260, 110, seed=i)
+        d.text((x, y + 340), f"( Nama Pejabat {i + 1} )", font=f, fill=0)
+        d.text((x, y + 380), f"NIP 19700101 199{i} 1 001", font=f, fill=0)
+    return img
+
+
+def list_sheet(signed, words, dates) -> Image.Image:
+    """The roles one under another, decisions typed ("Keputusan: Setuju"), dates above the role."""
+    img = Image.new("L", (1240, 1754), 255)
+    d = ImageDraw.Draw(img)
+    f = _font(26)
+    d.text((300, 90), "BERITA ACARA VERIFIKASI KONTEN", font=_font(30), fill=0)
+    labels = [
+        "Tim Pertimbangan Pelayanan Informasi",
+        "Ketua PPID Pelaksana",
+        "Atasan PPID Pelaksana",
+    ]
+    for i, lab in enumerate(labels):
+        x, y = 620, 220 + i * 500
+        d.text((x, y), "Nanga Bulik, " + dates[i], font=f, fill=0)
+        d.text((x, y + 45), lab, font=f, fill=0)
+        d.text((x, y + 90), "Keputusan: " + words[i], font=f, fill=0)
+        if signed[i]:
+            _scribble(d, x + 40, y + 160, 300, 120, seed=10 + i)
+        d.text((x, y + 330), f"Pejabat Nomor {i + 1}", font=f, fill=0)
+        d.text((x, y + 370), f"NIP. 19800202 200{i} 1 002", font=f, fill=0)
+        d.text((80, y + 150), f"Catatan {i + 1}: konten sesuai", font=f, fill=0)
+    return img
+
+
+def _roles(reading):
+    return {r.role: r for r in reading.roles}
+
+
+@pytest.fixture(scope="module")
+def columns_png(tmp_path_factory):
+    p = tmp_path_factory.mktemp("ff") / "persetujuan.png"
+    columns_sheet(
+        (True, False, True), ("setuju", "tolak", None), ("13 Maret 2024", "14/03/2024", None)
+    ).save(p)
+    return p
+
+
+def test_columns_sheet(columns_png, pack):
+    r = read_sheet(columns_png, "persetujuan.png", pack)
+    assert r.error is None and r.kind == "free-form" and r.file == "persetujuan.png"
+    roles = _roles(r)
+    assert all(roles[k].found for k in ROLES)
+    assert roles["tim_pertimbangan"].signature == "signed"
+    assert roles["ketua_ppid_pelaksana"].signature == "not_signed"
+    assert roles["atasan_ppid_pelaksana"].signature == "signed"
+    assert (roles["tim_pertimbangan"].decision, roles["tim_pertimbangan"].decision_state) == (
+        "setuju",
+        "clear",
+    )
+    assert (
+        roles["ketua_ppid_pelaksana"].decision,
+        roles["ketua_ppid_pelaksana"].decision_state,
+    ) == ("tolak", "clear")
+    assert roles["atasan_ppid_pelaksana"].decision is None
+    # no box ticked: never a decision (OCR may glue the empty box to the word: then 'unknown')
+    assert roles["atasan_ppid_pelaksana"].decision_state in ("neither", "unknown")
+    assert roles["tim_pertimbangan"].date == dt.date(2024, 3, 13)
+    assert roles["ketua_ppid_pelaksana"].date == dt.date(2024, 3, 14)
+    assert roles["atasan_ppid_pelaksana"].date is None
+    crop = Image.open(io.BytesIO(roles["tim_pertimbangan"].signature_crop))
+    assert crop.width > 50
+    # the signature area lies in the role's column, between its label and the name
+    x, y, w, h = roles["ketua_ppid_pelaksana"].region
+    scale = 200 / 150
+    assert 400 * scale <= x + w / 2 <= 800 * scale
+    assert 560 * scale < y and y + h < 860 * scale  # below the date line, above the NIP
+
+
+def test_list_sheet_rotated_photo(tmp_path, pack):
+    img = list_sheet(
+        (False, True, True),
+        ("Setuju", "Setuju", "Tolak"),
+        ("12 Maret 2024", "13 Maret 2024", "13-03-2024"),
+    )
+    p = tmp_path / "persetujuan.jpg"
+    img.rotate(-90, expand=True).rotate(1.5, expand=True, fillcolor=255).convert("RGB").save(
+        p, quality=85
+    )
+    r = read_sheet(p, "persetujuan.jpg", pack)
+    assert r.error is None and r.rotation == 270  # turned clockwise: 270 more to be upright
+    roles = _roles(r)
+    assert [roles[k].found for k in ROLES] == [True, True, True]
+    assert roles["tim_pertimbangan"].signature in ("not_signed", "uncertain")
+    assert roles["ketua_ppid_pelaksana"].signature == "signed"
+    assert roles["atasan_ppid_pelaksana"].signature in ("signed", "uncertain")
+    assert [roles[k].decision for k in ROLES] == ["setuju", "setuju", "tolak"]
+    assert roles["tim_pertimbangan"].date == dt.date(2024, 3, 12)
+    assert roles["atasan_ppid_pelaksana"].date == dt.date(2024, 3, 13)
+
+
+def test_text_pdf_sheet(tmp_path, pack):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    p = tmp_path / "persetujuan.pdf"
+    c = canvas.Canvas(str(p), pagesize=A4)
+    W, H = A4
+    c.setFont("Helvetica", 11)
+    for i, lab in enumerate(["Tim Pertimbangan", "Ketua PPID Pelaksana", "Atasan PPID Pelaksana"]):
+        x = 50 + i * 180
+        c.drawString(x, H - 200, lab)
+        c.drawString(x, H - 220, "Keputusan: Setuju")
+        c.drawString(x, H - 240, "Tanggal: 13/03/2024")
+        if i == 1:  # a drawn signature on the middle role
+            path = c.beginPath()
+            path.moveTo(x + 10, H - 300)
+            for k in range(40):
+                path.lineTo(x + 10 + k * 3, H - 300 + 18 * math.sin(k * 0.9))
+            c.setLineWidth(1.5)
+            c.drawPath(path)
+        c.drawString(x, H - 350, f"Pejabat {i + 1}")
+        c.drawString(x, H - 365, "NIP 19700101 199001 1 001")
+    c.showPage()
+    c.save()
+    r = read_sheet(p, "persetujuan.pdf", pack)
+    assert r.error is None and r.kind == "text-pdf" and r.text_layer
+    roles = _roles(r)
+    assert all(roles[k].found and roles[k].label_score == 1.0 for k in ROLES)
+    assert all(
+        roles[k].date == dt.date(2024, 3, 13) and roles[k].decision == "setuju" for k in ROLES
+    )
+    assert roles["ketua_ppid_pelaksana"].signature == "signed"
+    assert roles["tim_pertimbangan"].signature != "signed"
+
+
+def test_labels_tolerate_ocr_noise_and_shared_words(pack):
+    def line(texts, y, x0=100):
+        out, x = [], x0
+        for t in texts:
+            out.append(Word(text=t, conf=0.9, x=x, y=y, w=20 * len(t), h=30))
+            x += 20 * len(t) + 20
+        return out
+
+    words = (
+        line(["Tim", "Pertimbangan", "Pelayanan", "!nformasi"], 100)
+        + line(["Atasan", "PPID", "Pelaksana"], 400)
+        + line(["Ketua", "PPlD", "Pelaksana,"], 700)
+    )
+    lines = sheet_mod.group_lines(words)
+    assert len(lines) == 3
+    labels = sheet_mod.assign_labels(sheet_mod.label_candidates(lines, pack, 1), pack)
+    assert labels["tim_pertimbangan"].text == "Tim Pertimbangan Pelayanan !nformasi"
+    assert labels["atasan_ppid_pelaksana"].box[1] == 400
+    assert labels["ketua_ppid_pelaksana"].box[1] == 700  # not "PPID Pelaksana" of the Atasan
+
+
+def test_unreadable_file_becomes_an_error_reading(tmp_path, pack):
+    p = tmp_path / "persetujuan.pdf"
+    p.write_bytes(b"%PDF-1.4 broken")
+    r = read_sheet(p, "persetujuan.pdf", pack)
+    assert r.error and r.roles == ()
+
+
+def test_own_sheet_reader_failure_falls_back_to_free_form(columns_png, pack, monkeypatch):
+    own = pytest.importorskip("sopcheck.extract.own_sheet")
+
+    def boom(pages, pack):
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(own, "read_own", boom)
+    r = read_sheet(columns_png, "persetujuan.png", pack)
+    assert r.error is None and r.kind == "free-form"
+    assert any("injected" in n for n in r.notes)
+    assert _roles(r)["tim_pertimbangan"].found
+
+
+def test_missing_tesseract_is_an_error_reading(columns_png, pack, monkeypatch):
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    r = read_sheet(columns_png, "persetujuan.png", pack)
+    assert r.error and "tesseract" in r.error.lower()
