@@ -143,33 +143,37 @@ def _formats(value: str) -> list[str]:
 
 
 def _summary(result: AuditResult, out=None) -> None:
+    """Packages by status and rules by failures, in the run's language."""
+    from .i18n import label
+
     out = out or sys.stdout
+    lang = result.lang
+    st = {s: label(f"status.{s.value}", lang) for s in Status}
     by_status = Counter(p.status for p in result.packages)
+    pack = result.rulepack
     print(
-        f"\n{len(result.packages)} package(s) checked with {result.rulepack['id']} {result.rulepack['version']}",
+        "\n"
+        + label(
+            "cli.checked", lang, n=len(result.packages), pack=pack["id"], version=pack["version"]
+        ),
         file=out,
     )
     for s in sorted(Status, key=lambda s: -s.rank):
         if by_status[s]:
-            print(f"  {s.value:>6}: {by_status[s]}", file=out)
+            print(f"  {st[s]:>10}: {by_status[s]}", file=out)
     rules: dict[str, Counter] = {}
     for p in result.packages:
         for f in p.findings:
             rules.setdefault(f.rule, Counter())[f.status] += 1
-    bad = [
-        (r, c)
-        for r, c in rules.items()
-        if c[Status.FAIL] or c[Status.ERROR] or c[Status.REVIEW] or c[Status.WARN]
-    ]
+    cols = (Status.FAIL, Status.ERROR, Status.REVIEW, Status.WARN)
+    bad = [(r, c) for r, c in rules.items() if any(c[s] for s in cols)]
     if bad:
-        print(f"\n  {'rule':<8} {'fail':>5} {'error':>6} {'review':>7} {'warn':>5}", file=out)
+        head = "".join(f" {st[s]:>10}" for s in cols)
+        print(f"\n  {label('cli.rule_header', lang):<8}{head}", file=out)
         for r, c in bad:
-            print(
-                f"  {r:<8} {c[Status.FAIL]:>5} {c[Status.ERROR]:>6} {c[Status.REVIEW]:>7} {c[Status.WARN]:>5}",
-                file=out,
-            )
+            print(f"  {r:<8}" + "".join(f" {c[s]:>10}" for s in cols), file=out)
     for s in result.skipped:
-        print(f"  skipped {s['folder']}: {s['reason']}", file=out)
+        print("  " + label("cli.skipped", lang, folder=s["folder"], reason=s["reason"]), file=out)
 
 
 def _check(args) -> int:
@@ -209,7 +213,9 @@ def _check(args) -> int:
     paths = write_reports(result, out, fmts, fail_on=fail_on)
     if not args.quiet:
         _summary(result)
-        print("\nreports:", file=sys.stdout)
+        from .i18n import label
+
+        print("\n" + label("cli.reports", result.lang), file=sys.stdout)
         for p in paths:
             print(f"  {p}", file=sys.stdout)
     worst = result.status

@@ -38,7 +38,7 @@ def test_exit_0_when_nothing_reaches_fail_on(compliant, tmp_path, capsys):
         == ExitCode.OK
     )
     out = capsys.readouterr().out
-    assert "1 package(s) checked" in out and "sopcheck-report.json" in out
+    assert "1 paket diperiksa" in out and "sopcheck-report.json" in out
 
 
 def test_exit_1_when_review_reaches_fail_on(compliant, tmp_path):
