@@ -3,7 +3,7 @@
     python bench/accuracy.py [--n 20] [--seed 1] [--kinds own,free] [--jobs 2] [--keep DIR]
 
 For each kind ('own': sopcheck's own template printed, filled in and scanned; 'free': other layouts
-that name the roles) it generates N sheets with ``tests/sheetgen.py``, reads each with
+that name the roles) it generates N sheets with ``sopcheck/sheetgen.py``, reads each with
 ``sopcheck.extract.sheets.read_sheet`` and prints: role labels found, signature precision and
 recall, empty areas (and stamp-only areas) called signed, decision and date accuracy, the share of
 calls sent to review (uncertain), seconds per page, and the issue's targets as MET / NOT MET.
@@ -72,9 +72,8 @@ def _signature_outcome(signed: bool, rr) -> str:
 def evaluate(job: tuple[str, int, str, str | None, dict]) -> dict[str, Any]:
     """Generate one sheet, read it, compare. Runs in a worker process."""
     kind, seed, tmp, keep, options = job
-    import sheetgen
-
     import sopcheck
+    from sopcheck import sheetgen
 
     read_sheet, _ = _read_sheet()
     pack = sopcheck.load_rulepack()
@@ -291,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    import sheetgen
+    from sopcheck import sheetgen
 
     if "own" in kinds and not sheetgen.template_available():
         print("own template: sopcheck.template is not available yet; skipping that kind.")
@@ -316,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(by_condition(results)))
             fails = failures(results, args.failures)
             if fails:
-                print("  failure cases (regenerate with tests/sheetgen.py generate(kind, seed)):")
+                print("  failure cases (regenerate with sopcheck/sheetgen.py generate(kind, seed)):")
                 print("\n".join(fails))
             print()
     print("all targets met" if all_met else "some targets not met")

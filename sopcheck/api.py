@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
+from .cache import Cache, default_dir
 from .discover import find_packages
 from .engine import Job, crashed, run_job
 from .errors import BatchError, UsageError
@@ -47,6 +48,8 @@ def check(
     as_of: str | dt.date | dt.datetime | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    cache: str | Path | bool | None = None,
+    read_sheets: bool = True,
 ) -> AuditResult:
     """Check every package of the batch at ``path`` against a rule pack.
 
@@ -54,6 +57,8 @@ def check(
     ``jobs``: worker processes (default: usable cores). ``lang``: 'id' or 'en' (default: the pack's).
     ``as_of``: reference time for deadlines not yet due (default: now).
     ``on_start(total)`` and ``progress(result)`` let a caller show progress.
+    ``cache``: a folder for the extraction cache, None for the default (``sopcheck.cache.default_dir``),
+    False for none. ``read_sheets``: OCR the approval sheets (needs Tesseract, checked first).
     Raises RulePackError, UsageError or BatchError (no package found is an error, never a pass).
     """
     pack = rules if isinstance(rules, RulePack) else load_rulepack(rules)
@@ -72,6 +77,13 @@ def check(
             f"{root}: no package found{hint}. A package is a folder holding photos (foto/), "
             "caption.txt, narasi.*, persetujuan.* or paket.yaml."
         )
+    if read_sheets:  # checked once, before any package: a missing language pack is a clear error
+        from .extract.ocr import check_tesseract
+
+        check_tesseract(pack.ocr_languages)
+    store = (
+        None if cache is False else Cache(default_dir() if cache in (None, True) else Path(cache))
+    )
     register = register_file = None
     if found.register is not None:
         register_file = found.register.name
@@ -81,7 +93,7 @@ def check(
             register = None  # REG-01 reports it as an error for every package
     job_list = [
         Job(root=str(found.base), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=register,
-            register_file=register_file)
+            register_file=register_file, cache=store, read_sheets=read_sheets)
         for d in found.packages
     ]  # fmt: skip
     if on_start:

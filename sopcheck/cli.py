@@ -77,6 +77,20 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar and no summary table"
     )
+    c.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="extraction cache folder (default: ~/.cache/sopcheck or $SOPCHECK_CACHE_DIR)",
+    )
+    c.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")
+
+    ca = sub.add_parser("cache", help="the extraction cache: info or clear")
+    ca.add_argument("cache_command", choices=("info", "clear"), metavar="info|clear")
+    ca.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="cache folder (default: ~/.cache/sopcheck or $SOPCHECK_CACHE_DIR)",
+    )
 
     r = sub.add_parser("rules", help="list, show or validate rule packs")
     rs = r.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
@@ -205,7 +219,8 @@ def _check(args) -> int:
 
     try:
         result = check(batch, args.rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
-                       progress=progress, on_start=on_start)  # fmt: skip
+                       progress=progress, on_start=on_start,
+                       cache=False if args.no_cache else args.cache)  # fmt: skip
     finally:
         if bar is not None:
             bar.close()
@@ -280,6 +295,15 @@ def main(argv: list[str] | None = None) -> int:
             from .notebook import report_command
 
             return report_command(args)
+        if args.command == "cache":
+            from .cache import Cache, default_dir
+
+            store = Cache(Path(args.cache) if args.cache else default_dir())
+            if args.cache_command == "clear":
+                store.clear()
+            info = store.info()
+            print(f"{info['path']}: {info['entries']} entries, {info['bytes'] / 1e6:.1f} MB")
+            return 0
         if args.command == "template":
             from .rulepack import load_rulepack
             from .template import template_command

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache
 from .checks import CHECKS, Outcome, RuleContext
 from .discover import load_package
 from .extract.package import gather
@@ -28,6 +29,10 @@ class Job:
     lang: str
     register: list[dict[str, str]] | None
     register_file: str | None
+    cache: Cache | None = None
+    """Where extraction results are kept by content; None: no cache."""
+    read_sheets: bool = True
+    """Read approval sheets (OCR); False only opens them."""
 
 
 def evaluate(
@@ -90,7 +95,8 @@ def run_job(job: Job) -> PackageResult:
     try:
         roles = tuple(r.id for r in job.pack.roles)
         pkg = load_package(root, pkg_dir, job.pack.tz, roles)
-        evidence = gather(pkg, job.pack.tz, job.register, job.register_file)
+        evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
+                          pack=job.pack if job.read_sheets else None, cache=job.cache)  # fmt: skip
     except Exception as e:
         return crashed(pkg_id, job.pack, job.lang, f"{type(e).__name__}: {e}")
     return evaluate(evidence, job.pack, job.as_of, job.lang)

@@ -42,8 +42,9 @@ RULE_IDS: tuple[str, ...] = (
     "INT-01", "INT-02",
 )  # fmt: skip
 
-#: The statuses of the compliant package. The approval sheet is a scan that this version does
-#: not read, so PST-02 and PST-05 are "review"; there is no register.csv, so REG-01 is "n/a".
+#: The statuses of the compliant package: its approval sheet is sopcheck's own template, printed,
+#: signed, ticked, dated and scanned, so the sheet's QR code binds it to the content (PST-05);
+#: there is no register.csv, so REG-01 is "n/a".
 BASELINE: dict[str, str] = {
     "KLP-01": "pass",
     "KLP-02": "pass",
@@ -55,10 +56,10 @@ BASELINE: dict[str, str] = {
     "WKT-05": "pass",
     "WKT-06": "pass",
     "PST-01": "pass",
-    "PST-02": "review",
+    "PST-02": "pass",
     "PST-03": "pass",
     "PST-04": "n/a",
-    "PST-05": "review",
+    "PST-05": "pass",
     "REG-01": "n/a",
     "INT-01": "pass",
     "INT-02": "pass",
@@ -74,25 +75,25 @@ _DIFFERENCES: dict[str, dict[str, str]] = {
     "2024-03-21-foto-ganda": {"KLP-01": "fail"},
     "2024-03-22-unggah-terlambat": {"WKT-06": "fail"},
     "2024-03-25-tanpa-narasi": {"KLP-02": "fail"},
+    # no manifest to read: the responses and the decision come from the sheet alone
+    # (the Atasan's typed date on this scan OCRs as a day before the hand-in: review, not a guess)
     "2024-03-26-manifes-rusak": {
         "INT-01": "error",
         "WKT-02": "warn",
-        "WKT-03": "review",
-        "WKT-04": "review",
         "WKT-05": "review",
-        "PST-03": "review",
         "WKT-06": "warn",
     },
     "2024-03-27-foto-disunting": {"INT-02": "warn"},
     "2024-03-28-ditolak-diunggah": {"PST-03": "fail"},
     "2024-03-29-foto-rusak": {"INT-01": "error"},
+    # no manifest; a free-form sheet of another layout (no QR code, no caption printed on it)
+    # (two of its dates are not read with confidence: review with the crop)
     "kegiatan-tanpa-tanggal": {
         "WKT-02": "warn",
         "WKT-03": "review",
-        "WKT-04": "review",
         "WKT-05": "review",
-        "PST-03": "review",
         "WKT-06": "warn",
+        "PST-05": "review",
     },
     "2024-04-01-tanpa-persetujuan": {
         "PST-01": "fail",
@@ -105,6 +106,17 @@ _DIFFERENCES: dict[str, dict[str, str]] = {
         # uploaded with no approval record anywhere: the order cannot be verified
         "WKT-06": "warn",
     },
+    # sopcheck's sheet, printed and scanned but never filled in: nobody signed, ticked or dated
+    "2024-04-02-belum-ditandatangani": {
+        "PST-02": "fail",
+        "PST-03": "review",
+        "WKT-03": "warn",
+        "WKT-04": "warn",
+        "WKT-05": "warn",
+        "WKT-06": "review",
+    },
+    # the caption was changed after the sheet was signed: the QR code's content hash no longer matches
+    "2024-04-03-konten-diubah": {"PST-05": "fail"},
 }
 
 #: package id -> rule id -> expected status ("pass", "fail", "warn", "review", "error", "n/a").
@@ -152,6 +164,8 @@ class _Package:
     manifest: str | None = "ok"  # "ok", "broken" or None
     decisions: dict[str, str] | None = field(default=None)  # role -> setuju/tolak; None: none
     persetujuan: bool = True
+    sheet: str = "own"  # "own" (sopcheck's template, signed), "own-unsigned", or "free" (free-form)
+    caption_after_sheet: str | None = None  # caption.txt changed after the sheet was printed
     unggah: dt.datetime | None = None
     video: bool = False
     lokasi: str = "Nanga Bulik"
@@ -369,6 +383,7 @@ def _packages() -> list[_Package]:
             day,
             photos=_default_photos(pid, day),
             manifest=None,
+            sheet="free",
         )
     )
 
@@ -379,6 +394,24 @@ def _packages() -> list[_Package]:
             d(2024, 4, 1),
             persetujuan=False,
             decisions=None,
+        )
+    )
+    packages.append(
+        _package(
+            "2024-04-02-belum-ditandatangani",
+            "Rapat Koordinasi Kecamatan Menthobi Raya",
+            d(2024, 4, 2),
+            decisions=None,
+            sheet="own-unsigned",
+        )
+    )
+    judul = "Festival Budaya Kecamatan Sematu Jaya"
+    packages.append(
+        _package(
+            "2024-04-03-konten-diubah",
+            judul,
+            d(2024, 4, 3),
+            caption_after_sheet=_caption(judul, "Nanga Bulik") + " (revisi setelah disetujui)",
         )
     )
     return packages
@@ -497,45 +530,45 @@ def _write_photos(pkg_dir: Path, package: _Package, size: tuple[int, int]) -> No
         path.write_bytes(data)
 
 
-def _write_persetujuan(path: Path, package: _Package) -> None:
-    """A scanned-looking approval sheet: A4 at 150 dpi, Setuju/Tolak boxes, dates, scribbles."""
-    rng = random.Random(_seed(package.id, "persetujuan"))
-    w, h = 1240, 1754
-    img = Image.new("RGB", (w, h), "white")
-    draw = ImageDraw.Draw(img)
-    title, small, body = _font(34), _font(24), _font(28)
-    y = 110
-    for line in ("LEMBAR VERIFIKASI DAN PERSETUJUAN", "KONTEN MEDIA SOSIAL"):
-        tw = draw.textlength(line, font=title)
-        draw.text(((w - tw) / 2, y), line, font=title, fill="black")
-        y += 48
-    draw.line((100, y + 10, w - 100, y + 10), fill="black", width=3)
-    y += 40
-    draw.text((100, y), f"Kegiatan : {package.judul}", font=body, fill="black")
-    draw.text((100, y + 42), f"Tanggal  : {package.tanggal:%d-%m-%Y}", font=body, fill="black")
-    draw.text((100, y + 84), f"Lokasi   : {package.lokasi}", font=body, fill="black")
-    y += 160
+def _roles_truth(package: _Package) -> dict[str, dict]:
+    """What each role wrote on the sheet: the manifest's decisions, signed, dated the next day."""
     decisions = package.decisions or dict.fromkeys(_ROLES, "setuju")
-    response_day = package.tanggal + dt.timedelta(days=1)
-    for role in _ROLES:
-        draw.rectangle((90, y - 15, w - 90, y + 395), outline="black", width=2)
-        draw.text((110, y), _ROLE_LABELS[role], font=body, fill="black")
-        yes, no = ("X", " ") if decisions[role] == "setuju" else (" ", "X")
-        draw.text((110, y + 55), f"Setuju [{yes}]  Tolak [{no}]", font=body, fill="black")
-        draw.text((110, y + 105), f"Tanggal: {response_day:%d-%m-%Y}", font=body, fill="black")
-        # the signature: a loop and a scribble of connected strokes, in blue ink
-        x0, y0 = 160 + rng.randrange(0, 200), y + 230 + rng.randrange(-20, 20)
-        loop = rng.randrange(30, 60)
-        draw.arc((x0 - loop, y0 - loop, x0 + loop, y0 + loop // 2), 60, 420, (20, 30, 120), 3)
-        points = [(x0, y0)]
-        for _ in range(rng.randint(10, 16)):
-            px, _py = points[-1]
-            points.append((px + rng.randrange(10, 40), y0 + rng.randrange(-45, 45)))
-        draw.line(points, fill=(20, 30, 120), width=3, joint="curve")
-        draw.line((110, y + 310, 560, y + 310), fill="black", width=1)
-        draw.text((110, y + 325), "Nama / NIP", font=small, fill="black")
-        y += 440
-    img.save(path, "PNG", optimize=False, compress_level=6)
+    day = package.tanggal + dt.timedelta(days=1)
+    if package.sheet == "own-unsigned":
+        blank = {
+            "signed": False,
+            "signature": "empty",
+            "decision": None,
+            "date": None,
+            "date_style": None,
+        }
+        return {r: {**blank, "date_text": None} for r in _ROLES}
+    return {
+        r: {"signed": True, "signature": "signature", "decision": decisions[r], "date": day,
+            "date_style": "printed", "date_text": None}
+        for r in _ROLES
+    }  # fmt: skip
+
+
+def _write_persetujuan(pkg_dir: Path, package: _Package) -> None:
+    """The approval sheet, printed, filled in by hand and scanned (sopcheck.sheetgen).
+
+    "own": sopcheck's template for this very package (its QR code carries the content hash), so it
+    must be written after the caption, narrative and photos. "free": another office's layout.
+    """
+    from . import sheetgen
+
+    seed = _seed(package.id, "persetujuan")
+    truth = _roles_truth(package)
+    if package.sheet == "free":
+        sheet = sheetgen.free_form_sheet(
+            seed, layout="columns", profile="scan", turn=0, fmt="png", roles_truth=truth
+        )
+    else:
+        sheet = sheetgen.own_template_sheet(
+            seed, profile="scan", turn=0, fmt="jpg", roles_truth=truth, package_dir=pkg_dir
+        )
+    sheet.write(pkg_dir / "persetujuan")
 
 
 def _write_docx(path: Path, text: str, title: str, written: dt.datetime) -> None:
@@ -641,7 +674,9 @@ def _write_package(root: Path, package: _Package, photo_size: tuple[int, int]) -
         _write_pdf(pkg_dir / "narasi.pdf", narasi, package.judul)
     (pkg_dir / "caption.txt").write_bytes(package.caption.encode("utf-8"))
     if package.persetujuan:
-        _write_persetujuan(pkg_dir / "persetujuan.png", package)
+        _write_persetujuan(pkg_dir, package)
+    if package.caption_after_sheet is not None:
+        (pkg_dir / "caption.txt").write_bytes(package.caption_after_sheet.encode("utf-8"))
     if package.manifest == "ok":
         (pkg_dir / "paket.yaml").write_text(_manifest(package), encoding="utf-8", newline="\n")
     elif package.manifest == "broken":

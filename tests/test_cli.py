@@ -12,7 +12,7 @@ import pytest
 
 from sopcheck import cli
 from sopcheck.errors import ExitCode
-from sopcheck.sample import generate
+from sopcheck.sample import EXPECTED, generate
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def sample(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def compliant(sample, tmp_path) -> Path:
-    """A batch holding only the compliant package (worst status: review, for the unread sheet)."""
+    """A batch holding only the compliant package (every finding pass or n/a)."""
     batch = tmp_path / "ok"
     shutil.copytree(sample / "2024-03-12-musrenbang-bulik", batch / "2024-03-12-musrenbang-bulik")
     return batch
@@ -41,9 +41,15 @@ def test_exit_0_when_nothing_reaches_fail_on(compliant, tmp_path, capsys):
     assert "1 paket diperiksa" in out and "sopcheck-report.json" in out
 
 
-def test_exit_1_when_review_reaches_fail_on(compliant, tmp_path):
+def test_exit_1_when_review_reaches_fail_on(sample, tmp_path):
+    batch = tmp_path / "b"
+    shutil.copytree(
+        sample / "kegiatan-tanpa-tanggal", batch / "kegiatan-tanpa-tanggal"
+    )  # worst: review
+    out = tmp_path / "r"
+    assert run("check", str(batch), "--out", str(out), "--fail-on", "fail", "-q") == ExitCode.OK
     assert (
-        run("check", str(compliant), "--out", str(tmp_path / "r"), "--fail-on", "review", "-q")
+        run("check", str(batch), "--out", str(out), "--fail-on", "review", "-q")
         == ExitCode.FINDINGS
     )
 
@@ -60,7 +66,7 @@ def test_exit_1_on_the_sample_batch_and_all_reports_written(sample, tmp_path):
         "sopcheck-report.md",
     ]
     report = json.loads((out / "sopcheck-report.json").read_text())
-    assert report["schema_version"] == "1" and len(report["packages"]) == 15
+    assert report["schema_version"] == "1" and len(report["packages"]) == len(EXPECTED)
     assert report["rulepack"]["id"] == "lamandau-medsos" and len(report["rulepack"]["sha256"]) == 64
 
 

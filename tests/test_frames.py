@@ -20,7 +20,7 @@ def result(tmp_path_factory):
 
 def test_findings_frame_has_one_typed_row_per_package_and_rule(result):
     df = result.findings_frame()
-    assert len(df) == 15 * 17
+    assert len(df) == len(EXPECTED) * 17
     assert isinstance(df["status"].dtype, pd.CategoricalDtype) and df["status"].cat.ordered
     assert pd.api.types.is_datetime64_any_dtype(df["activity_date"])
     got = {(r.package, r.rule): r.status for r in df.itertuples()}
@@ -31,11 +31,11 @@ def test_findings_frame_has_one_typed_row_per_package_and_rule(result):
 
 def test_packages_frame(result):
     df = result.packages_frame().set_index("package")
-    assert len(df) == 15
+    assert len(df) == len(EXPECTED)
     row = df.loc["2024-03-12-musrenbang-bulik"]
     assert (
         row["photos"] == 5
-        and row["status"] == "review"
+        and row["status"] == "pass"
         and row["unit"] == "Dinas Komunikasi dan Informatika"
     )
     assert row["activity_date"] == pd.Timestamp("2024-03-12")
@@ -44,7 +44,7 @@ def test_packages_frame(result):
 
 def test_summary_json_and_html(result):
     text = result.summary()
-    assert "15 packages" in text and "KLP-01 2" in text
+    assert f"{len(EXPECTED)} packages" in text and "KLP-01 2" in text
     assert json.loads(result.to_json())["packages"][0]["id"] == "2024-03-12-musrenbang-bulik"
     page = result._repr_html_()
     assert "<table>" in page and "2024-03-14-tiga-foto" in page

@@ -15,7 +15,7 @@ import pytest
 
 import sopcheck
 from sopcheck.report import html
-from sopcheck.sample import generate
+from sopcheck.sample import EXPECTED, generate
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -83,7 +83,7 @@ def test_filters_change_what_is_shown(driver, report):
     form = driver.find_element(By.ID, "filters")
     assert form.is_displayed()  # the script un-hides the filters
     total = len(_visible(driver))
-    assert total == 15
+    assert total == len(EXPECTED)
     Select(driver.find_element(By.ID, "f-status")).select_by_value("fail")
     shown = _visible(driver)
     assert 0 < len(shown) < total and set(shown) == {"fail"}
@@ -109,7 +109,7 @@ def test_everything_shown_without_script(driver, report, tmp_path):
     noscript = tmp_path / "noscript.html"
     noscript.write_text(page.replace(f"<script>{html.JS}</script>", ""), encoding="utf-8")
     driver.get(noscript.as_uri())
-    assert len(_visible(driver)) == 15
+    assert len(_visible(driver)) == len(EXPECTED)
     from selenium.webdriver.common.by import By
 
     assert not driver.find_element(By.ID, "filters").is_displayed()

@@ -156,3 +156,22 @@ def test_box_fill_and_tick_state():
     assert tick_state(_box(None, 1.5), _box("x", -2.0))[:2] == ("tolak", "clear")
     assert tick_state(_box("tick"), _box("x"))[:2] == (None, "both")
     assert tick_state(_box(None), _box(None))[:2] == (None, "neither")
+
+
+def test_stamp_cut_off_at_top_and_bottom_is_not_signed():
+    # outer ring (r 18 mm) runs off the 30 mm high area: only the inner ring (r 12.6 mm) is a
+    # whole circle; the lettering between the rings is the stamp's, not pen strokes
+    for cy in (15.0, 13.0):
+        img = _area()
+        _stamp(img, 40, cy, r_mm=18)
+        call, _, feats = signature_presence(_scan(img, 1.0), dpi=DPI)
+        assert call == "not_signed", feats
+        assert feats["stamps"] >= 1
+
+
+def test_signature_across_a_cut_off_stamp_is_not_hidden():
+    img = _area()
+    _stamp(img, 40, 15, r_mm=18)
+    _signature(img, 30, 8, seed=3, colour=25)
+    call, _, feats = signature_presence(_scan(img, -1.0), dpi=DPI)
+    assert call == "signed", feats

@@ -77,8 +77,8 @@ def test_baseline_package(batch: Path) -> None:
     assert str(manifest["kegiatan"]["tanggal"]) == "2024-03-12"
     assert manifest["unggah"]["tanggal"] == "2024-03-13T09:00+07:00"
     assert {r["keputusan"] for r in manifest["tanggapan"].values()} == {"setuju"}
-    with Image.open(pkg / "persetujuan.png") as sheet:
-        assert sheet.size == (1240, 1754)
+    with Image.open(pkg / "persetujuan.jpg") as sheet:  # A4 scanned at 200 dpi
+        assert abs(sheet.size[0] / sheet.size[1] - 210 / 297) < 0.02 and sheet.size[0] > 1500
     with open(pkg / "foto" / "IMG_20240312_090005.jpg", "rb") as f:
         tags = exifread.process_file(f, details=False)
     assert str(tags["EXIF DateTimeOriginal"]) == "2024:03:12 09:00:05"

@@ -9,6 +9,7 @@ import math
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -244,3 +245,89 @@ def test_missing_tesseract_is_an_error_reading(columns_png, pack, monkeypatch):
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     r = read_sheet(columns_png, "persetujuan.png", pack)
     assert r.error and "tesseract" in r.error.lower()
+
+
+# ---------------------------------------------------------------- regressions (benchmark failures)
+
+
+def _w(text, x, y, w, h, conf=0.9):
+    return Word(text=text, conf=conf, x=x, y=y, w=w, h=h)
+
+
+def test_box_like_ocr_junk_is_not_printed_text():
+    # Tesseract reads tick boxes / signature bits as short square 'words': they are not masked
+    for junk in ("[_]", "PJ", "CJ", "RX", "[J", "KJ"):
+        assert not sheet_mod._is_printed(_w(junk, 0, 0, 28, 27))
+    assert sheet_mod._is_printed(_w("Setuju", 0, 0, 90, 20))
+    assert sheet_mod._is_printed(_w("NIP.", 0, 0, 39, 18))
+    assert sheet_mod._is_printed(_w("19851126", 0, 0, 118, 18))
+    assert sheet_mod._is_printed(_w("S.H.", 0, 0, 50, 18))
+    assert not sheet_mod._is_printed(_w("Setuju", 0, 0, 90, 20, conf=0.3))
+
+
+def test_tick_box_found_although_ocr_read_it_as_a_word():
+    img = Image.new("L", (400, 100), 255)
+    d = ImageDraw.Draw(img)
+    d.rectangle([40, 30, 70, 60], outline=0, width=3)  # box, ticked
+    d.line([(44, 45), (55, 56), (68, 33)], fill=0, width=3)
+    d.text((80, 32), "Setuju", font=_font(26), fill=0)
+    setuju = _w("Setuju", 80, 34, 85, 24)
+    junk = _w("RX", 40, 30, 31, 31, conf=0.8)  # the box itself, read as a word
+    box = sheet_mod._find_box(img, setuju, [setuju, junk], "left")
+    assert box is not None
+    x, y, bw, bh = box
+    assert abs(x - 40) <= 3 and abs(bw - 31) <= 4 and abs(bh - 31) <= 4
+
+
+def test_area_stops_at_table_rules_and_mirrors_the_neighbour():
+    # three labels in a row: the outer ones take the same width as the midpoint gives inside
+    labels = {
+        r: sheet_mod.Candidate(r, r, 1, sheet_mod.Line([w]), [w], 1.0)
+        for r, w in zip(
+            ROLES,
+            (
+                _w("Tim", 250, 600, 400, 20),
+                _w("Ketua", 790, 600, 300, 20),
+                _w("Atasan", 1265, 600, 310, 20),
+            ),
+            strict=True,
+        )
+    }
+    x0, x1 = sheet_mod._column(labels["tim_pertimbangan"], labels, 1900)
+    assert x1 == (650 + 790) // 2 and x0 >= 450 - 2 * (x1 - 450) and x1 - x0 < 600
+    # a ruled grid: vertical rules at 700 and 1180 bound the middle column
+    img = Image.new("L", (1900, 1200), 255)
+    d = ImageDraw.Draw(img)
+    for x in (200, 700, 1180, 1660):
+        d.line([(x, 550), (x, 1100)], fill=0, width=3)
+    d.line([(200, 780), (1660, 780)], fill=0, width=2)
+    a, b = sheet_mod.clip_at_rules(img, 600, 1250, 640, 1000, 940)
+    assert 700 < a < 720 and 1160 < b < 1180
+
+
+def test_long_rules_are_masked_out_of_the_signature_area():
+    img = Image.new("L", (400, 200), 255)
+    d = ImageDraw.Draw(img)
+    d.line([(0, 20), (399, 20)], fill=0, width=3)
+    d.line([(395, 0), (395, 199)], fill=0, width=3)
+    d.line([(100, 100), (160, 120)], fill=0, width=3)  # a short stroke stays
+    a = np.asarray(sheet_mod.mask_rules(img))
+    assert a[20].min() > 200 and a[:, 395].min() > 200
+    assert a[100:121, 100:161].min() < 100
+
+
+def test_missing_nip_line_takes_the_row_neighbours_end():
+    labels = {
+        r: sheet_mod.Candidate(r, r, 1, sheet_mod.Line([w]), [w], 1.0)
+        for r, w in zip(
+            ROLES[:2], (_w("A", 100, 600, 200, 20), _w("B", 600, 602, 200, 20)), strict=True
+        )
+    }
+    blocks = {
+        ROLES[0]: sheet_mod.Block(0, 400, 500, 620, 1060, 1110, True),
+        ROLES[1]: sheet_mod.Block(400, 900, 500, 622, 860, 860, False),
+    }
+    sheet_mod.align_blocks(labels, blocks)
+    assert blocks[ROLES[1]].end == 1060 and blocks[ROLES[1]].name_found
+    assert sheet_mod._is_id_number(_w("19830514", 0, 0, 118, 18))
+    assert not sheet_mod._is_id_number(_w("12-03-2024", 0, 0, 118, 18))

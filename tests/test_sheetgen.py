@@ -7,9 +7,9 @@ import random
 
 import numpy as np
 import pytest
-import sheetgen
 from PIL import Image
 
+from sopcheck import sheetgen
 from sopcheck.dates import find_date
 
 if not (sheetgen.FONT_DIR / "DejaVuSans.ttf").exists():

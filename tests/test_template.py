@@ -242,3 +242,57 @@ def test_template_command(tmp_path, pack):
     reading = read_own([img], pack)
     assert reading.qr["package"] == "2024-03-12-rapat-desa" and reading.qr["hash"] == want[:16]
     assert all(r.signature == "not_signed" and r.decision_state == "neither" for r in reading.roles)
+
+
+def test_missing_mark_sends_every_call_to_review(sheet_png, pack):
+    rng = np.random.default_rng(11)
+    img = sheet_png.copy()
+    d = ImageDraw.Draw(img)
+    boxes = role_layout(len(pack.roles))
+    for b in boxes:
+        _signature(d, b["signature"], rng, 30)
+        _tick(d, b["setuju"], 30)
+    # the bottom-left registration mark torn off / covered
+    mx, my = LAYOUT["marks"][3]
+    s = LAYOUT["mark_size_mm"]
+    d.rectangle([*_px(mx - s, my - s), *_px(mx + s, my + s)], fill=255)
+    reading = read_own([_scan(img, rng, 1.0)], pack)
+    assert reading is not None
+    assert any("not found" in n for n in reading.notes), reading.notes
+    for role in reading.roles:
+        assert role.signature == "uncertain", role
+        assert role.decision is None and role.decision_state == "unknown"
+        assert role.date is None
+
+
+def test_date_field_is_padded_and_the_line_removed():
+    from sopcheck.extract.own_sheet import PPM, _clean_field
+
+    if not FONT.is_file():
+        pytest.skip("no DejaVu font")
+    # a tight crop: the date's glyphs touch the top edge, the printed line runs along the bottom
+    w, h = round(56 * PPM), round(9 * PPM)
+    img = Image.new("L", (w, h), 200)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(FONT), round(4.2 * PPM))
+    d.text((4, -round(0.9 * PPM)), "13/3/2024", fill=20, font=font)
+    d.line([(0, h - 4), (w, h - 4)], fill=30, width=3)
+    clean = _clean_field(img)
+    a = np.asarray(clean)
+    assert clean.size == (w + 40, h + 40)
+    assert a[:20].min() == 255 and a[-20:].min() == 255 and a[:, :20].min() == 255
+    assert a[20 + h - 6 : 20 + h - 1].min() > 200  # the printed line is gone
+    assert a[20 : 20 + h // 2].min() < 80  # the writing is kept, paper made white
+    pytest.importorskip("pytesseract")
+    from sopcheck.dates import find_date
+    from sopcheck.extract import ocr
+
+    try:
+        ocr.check_tesseract("eng")
+    except Exception:  # noqa: BLE001
+        pytest.skip("tesseract not usable")
+    words = ocr.ocr_image(clean, "eng", psm=7)
+    import datetime as dt
+
+    found = find_date(" ".join(x.text for x in words))
+    assert found and found[0] == dt.date(2024, 3, 13), words

@@ -214,10 +214,12 @@ def response_deadline(ctx: RuleContext) -> Outcome:
     ]
     deadline = add_days(ref_day, ctx.params["max_days"], working_days=ctx.params["working_days"])
     params.update(date=day.isoformat(), ref=ref_day.isoformat(), deadline=deadline.isoformat())
-    if day < ref_day:
-        return Outcome(
-            status=Status.WARN, message_id="wkt03.before", params=params, evidence=tuple(ev)
-        )
+    if (
+        day < ref_day
+    ):  # on a sheet this is more likely a misread date than a response before the hand-in
+        from_sheet = any(e.source not in ("manifest", None) for e in ev[:-1])
+        status = Status.REVIEW if from_sheet else Status.WARN
+        return Outcome(status=status, message_id="wkt03.before", params=params, evidence=tuple(ev))
     if day <= deadline:
         return Outcome(
             status=Status.PASS, message_id="wkt03.pass", params=params, evidence=tuple(ev)

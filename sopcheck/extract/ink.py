@@ -233,6 +233,43 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
     return out
 
 
+def _outer_ring(mask: np.ndarray, cy: float, cx: float, r: float, mmpx: float) -> float:
+    """Radius of the outermost ring concentric with a found stamp circle (``r`` if none).
+
+    A stamp is usually two rings with lettering between them; when the outer ring runs off the
+    area only the inner one passes the circle test. A ring here is a radius at which ink covers
+    >= 65% of the circle's visible part (at least a fifth of it inside the area), which
+    handwriting does not do.
+    """
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    if not len(ys):
+        return r
+    d = np.hypot(ys - cy, xs - cx)
+    r_max = min(1.8 * r, STAMP_R_MM[1] / mmpx)
+    near = (d > r) & (d <= r_max + 3)
+    if not near.any():
+        return r
+    d, ang = d[near], np.arctan2(ys[near] - cy, xs[near] - cx)
+    nb = 72
+    abin = ((ang + np.pi) / (2 * np.pi) * nb).astype(int) % nb
+    centres = (np.arange(nb) + 0.5) / nb * 2 * np.pi - np.pi
+    tol = max(0.5 / mmpx, 1.5)
+    step = max(0.4 / mmpx, 1.0)
+    best = r
+    rr = r + max(1.0 / mmpx, 3.0)
+    while rr <= r_max:
+        by, bx = cy + rr * np.sin(centres), cx + rr * np.cos(centres)
+        visible = (by >= 0) & (by < h) & (bx >= 0) & (bx < w)
+        if visible.sum() >= nb // 5:
+            hit = np.zeros(nb, dtype=bool)
+            hit[abin[np.abs(d - rr) <= tol]] = True
+            if (hit & visible).sum() >= 0.65 * visible.sum():
+                best = rr
+        rr += step
+    return float(best)
+
+
 def signature_presence(
     area: Image.Image,
     mask_boxes: Iterable[Sequence[int]] = (),
@@ -277,7 +314,23 @@ def signature_presence(
     inside = np.zeros((h, w), dtype=bool)
     ring_off = 0.0
     for cy, cx, r, lab in stamps:
-        inside |= np.hypot(yy - cy, xx - cx) <= r * 1.06 + 2
+        # the found circle may be the inner ring of a stamp whose outer ring is cut off by the
+        # area's edge: the letters between the rings are the stamp's too
+        dist = np.hypot(yy - cy, xx - cx)
+        r_in = r * 1.06 + 2
+        inside |= dist <= r_in
+        r_out = _outer_ring(mask, cy, cx, r, mmpx)
+        if r_out > r:
+            # between the rings, only what fits there is the stamp's (its lettering and outer
+            # ring); a pen stroke crossing the outer ring stays ink to judge
+            r_hi = r_out * 1.06 + 2
+            ann = mask & (dist > r_in) & (dist <= r_hi)
+            slack = 1.0 / mmpx
+            for lb in np.unique(labels[ann]):
+                comp = labels == lb
+                dl = dist[comp]
+                if dl.min() >= r - slack and dl.max() <= r_hi + slack:
+                    inside |= comp
         sel = labels == lab
         py, px = np.nonzero(sel)
         rr = np.hypot(py - cy, px - cx)

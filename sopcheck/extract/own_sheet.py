@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 from typing import Any
 
@@ -90,10 +91,10 @@ def _find_qr(img: Image.Image):
     return None
 
 
-def _find_mark(gray: np.ndarray, centre: np.ndarray, px_per_mm: float):
-    """Centre (x, y) of the filled square nearest ``centre`` in the page image, or None."""
+def _find_mark(gray: np.ndarray, centre: np.ndarray, px_per_mm: float, reach_mm: float = 14.0):
+    """Centre (x, y) of the filled square nearest ``centre`` (within ``reach_mm``), or None."""
     size = LAYOUT["mark_size_mm"] * px_per_mm
-    half = int(max(14.0 * px_per_mm, 3 * size))
+    half = int(max(reach_mm * px_per_mm, 3 * size))
     cx, cy = int(round(centre[0])), int(round(centre[1]))
     h, w = gray.shape
     x0, y0 = max(0, cx - half), max(0, cy - half)
@@ -117,6 +118,40 @@ def _find_mark(gray: np.ndarray, centre: np.ndarray, px_per_mm: float):
         if best_d is None or d < best_d:
             best, best_d = np.array([mx, my]), d
     return best
+
+
+def _locate_marks(gray, marks_frame, qr_frame, qr_corners, px_per_mm) -> list:
+    """The four registration marks in the page image (None where not found).
+
+    The QR code is small, so a map from it alone can be 10+ mm off at the bottom of a page
+    photographed at an angle. The marks are therefore searched nearest first, each prediction
+    made from everything found so far (the QR corners and the marks found; from three marks on,
+    the marks alone), with a wide reach for the far ones. A wrong pick is caught later by the
+    check of the marks' map against the QR code.
+    """
+    found: list = [None] * len(marks_frame)
+    order = np.argsort(np.linalg.norm(marks_frame - qr_frame.mean(axis=0), axis=1))
+    for _ in range(2):
+        for i in order:
+            if found[i] is not None:
+                continue
+            known = [j for j in range(len(found)) if found[j] is not None]
+            if len(known) >= 3:
+                src, dst = marks_frame[known], np.array([found[j] for j in known])
+                reach = 10.0
+            else:
+                src = np.vstack([qr_frame, marks_frame[known]]) if known else qr_frame
+                dst = (
+                    np.vstack([qr_corners, np.array([found[j] for j in known])])
+                    if known
+                    else qr_corners
+                )
+                # far from what is known, a wider search
+                dist = float(np.min(np.linalg.norm(src - marks_frame[i], axis=1)))
+                reach = float(np.clip(0.15 * dist, 14.0, 40.0))
+            pred = _apply(affine(src, dst), marks_frame[i : i + 1])[0]
+            found[i] = _find_mark(gray, pred, px_per_mm, reach)
+    return found
 
 
 def _rectify(img: Image.Image, h_frame_to_img: np.ndarray) -> Image.Image:
@@ -147,6 +182,50 @@ def _png(img: Image.Image, max_w: int = 480) -> bytes:
     b = io.BytesIO()
     img.save(b, format="PNG", optimize=True)
     return b.getvalue()
+
+
+def _clean_field(crop: Image.Image, border: int = 20) -> Image.Image:
+    """A handwritten/printed field made fit for Tesseract: paper made white, printed rules removed
+    and a white border added (Tesseract misreads glyphs that touch the image edge)."""
+    a = np.asarray(crop.convert("L"), dtype=np.float32)
+    if a.size == 0:
+        return crop
+    paper = max(float(np.percentile(a, 90)), 1.0)
+    n = np.clip(a / paper * 255.0, 0, 255)
+    mask, _ = ink.ink_mask(a, WORK_DPI)
+    h, w = mask.shape
+    run_min = int(8.0 * PPM)  # a printed rule: a horizontal run of ink >= 8 mm
+    rows = np.zeros(h, dtype=bool)
+    for y in range(h):
+        m = np.r_[False, mask[y], False].astype(np.int8)
+        d = np.diff(m)
+        starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+        if len(starts) and int((ends - starts).max()) >= run_min:
+            rows[y] = True
+    if rows.any():
+        # the rule's rows and one row either side (anti-aliasing): strokes crossing it lose
+        # only those rows
+        grow = rows | np.r_[rows[1:], False] | np.r_[False, rows[:-1]]
+        n[grow, :] = 255.0
+    out = Image.fromarray(n.astype(np.uint8), "L")
+    canvas = Image.new("L", (out.width + 2 * border, out.height + 2 * border), 255)
+    canvas.paste(out, (border, border))
+    return canvas
+
+
+def _read_activity_date(rect: Image.Image, langs: str) -> _dt.date | None:
+    """The activity date printed on the sheet ("Tanggal kegiatan" row), or None."""
+    try:
+        from ..dates import find_date
+        from .ocr import ocr_image
+    except ImportError:
+        return None
+    try:
+        words = ocr_image(_clean_field(_crop(rect, (39.0, 48.5, 143.0, 6.5))), langs, psm=7)
+    except Exception:  # noqa: BLE001 - without it dates are only checked for plausibility
+        return None
+    found = find_date(" ".join(w.text for w in words))
+    return found[0] if found else None
 
 
 def _read_date(crop: Image.Image, langs: str):
@@ -208,8 +287,7 @@ def _read_page(img, number, n_pages, payload, text, corners, pack, rel) -> Sheet
     px_per_mm = float(np.linalg.norm(corners[1] - corners[0]) / (qw - 2 * border))
     gray = np.asarray(img, dtype=np.float32)
     marks_frame = np.array(LAYOUT["marks"], float)
-    predicted = _apply(h_qr, marks_frame)
-    marks = [_find_mark(gray, p, px_per_mm) for p in predicted]
+    marks = _locate_marks(gray, marks_frame, qr_frame, corners, px_per_mm)
     if all(mk is not None for mk in marks):
         h = homography(marks_frame, np.array(marks))
         # the QR corners must agree with the marks' map (else a mark was mistaken)
@@ -219,8 +297,14 @@ def _read_page(img, number, n_pages, payload, text, corners, pack, rel) -> Sheet
             h = h_qr
     else:
         missing = sum(mk is None for mk in marks)
-        notes.append(f"{missing} registration mark(s) not found; boxes placed from the QR code")
+        notes.append(
+            f"{missing} registration mark(s) not found; boxes placed from the QR code,"
+            " every call sent to review"
+        )
         h = h_qr
+    # the QR code alone is too small a base to place boxes 100+ mm away: nothing read through
+    # that map is trusted
+    qr_only = h is h_qr
     rect = _rectify(img, h)
 
     qr = {k: v for k, v in payload.items()}
@@ -231,6 +315,7 @@ def _read_page(img, number, n_pages, payload, text, corners, pack, rel) -> Sheet
         notes.append(f"sheet made for rule pack {payload['rulepack']}, checking with {pack.id}")
     boxes = role_layout(n_sheet)
     langs = getattr(pack, "ocr_languages", "ind+eng") or "ind+eng"
+    activity = None if qr_only else _read_activity_date(rect, langs)
     roles: list[RoleReading] = []
     for i, role in enumerate(pack.roles):
         if i >= len(boxes):
@@ -242,14 +327,33 @@ def _read_page(img, number, n_pages, payload, text, corners, pack, rel) -> Sheet
         # the printed "Tanda tangan" caption in the top-left corner of the box
         mask_boxes = [(0, 0, int(24 * PPM), int(3.6 * PPM))]
         call, conf, feats = ink.signature_presence(sig, mask_boxes, dpi=WORK_DPI)
-        if call == "uncertain":
-            rnotes.append(f"signature: {feats.get('reason', 'uncertain')}")
         decision, state, dconf = ink.tick_state(
             _crop(rect, b["setuju"], pad=0.6), _crop(rect, b["tolak"], pad=0.6)
         )
+        if qr_only:
+            if call != "uncertain":
+                feats["reason"] = f"read as {call} but the registration marks were not found"
+            call, conf = "uncertain", min(conf, 0.4)
+            if decision is not None or state != "unknown":
+                rnotes.append(f"decision: read as {decision or state}, not trusted (no marks)")
+            decision, state, dconf = None, "unknown", 0.3
+        if call == "uncertain":
+            rnotes.append(f"signature: {feats.get('reason', 'uncertain')}")
         dx, dy, dw, dh = b["date"]
-        date_crop = _crop(rect, (dx, dy, dw, dh - 0.6))
+        # the whole field and a little below the printed line (descenders), the line removed
+        date_crop = _clean_field(_crop(rect, (dx, dy - 0.5, dw + 2.0, dh + 2.5)))
         d, dtext, dconfv, dnote = _read_date(date_crop, langs)
+        if d is not None and not qr_only:
+            ref = activity
+            if ref is not None and abs((d - ref).days) > 366:
+                dnote = f"date {d.isoformat()} is more than a year from the activity date {ref}"
+                d = None
+            elif ref is None and not (2000 <= d.year <= _dt.date.today().year + 1):
+                dnote = f"date {d.isoformat()} is not a plausible signing date"
+                d = None
+        elif d is not None and qr_only:
+            dnote = "date not trusted: boxes placed from the QR code"
+            d = None
         if dnote:
             rnotes.append(dnote)
         sx, sy, sw, sh = b["signature"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+from ..cache import Cache, fingerprint
 from ..dates import find_date
-from ..model import Dated, Package, PackageEvidence, PhotoInfo
+from ..model import Dated, FileRecord, Package, PackageEvidence, PhotoInfo, SheetReading
+from ..template import evidence_content_hash
 from .documents import match_register, open_approval
 from .photos import read_photo
 from .text import read_caption, read_narrative
@@ -47,20 +50,79 @@ def _activity_start(pkg: Package, narrative, photos: tuple[PhotoInfo, ...]) -> D
     return None
 
 
+PHOTO_MODULES = ("sopcheck.extract.photos", "sopcheck.dates")
+SHEET_MODULES = (
+    "sopcheck.extract.sheets", "sopcheck.extract.sheet", "sopcheck.extract.pages", "sopcheck.extract.ocr",
+    "sopcheck.extract.ink", "sopcheck.extract.own_sheet", "sopcheck.template", "sopcheck.dates",
+)  # fmt: skip
+
+
+def _cached(
+    cache: Cache | None, f: FileRecord, modules: tuple[str, ...], compute, keep=None, **params
+):
+    """``compute()``, or its cached result for this file content, extractor code and parameters.
+
+    ``keep(value)`` says whether a fresh result is stored (default: always).
+    """
+    if cache is None or not f.sha256:
+        return compute()
+    key = Cache.key(f.sha256, fingerprint(*modules), **params)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    value = compute()
+    if keep is None or keep(value):
+        cache.put(key, value)
+    return value
+
+
+def _photo(root: Path, f: FileRecord, tz: dt.tzinfo, cache: Cache | None) -> PhotoInfo:
+    if f.error:
+        return PhotoInfo(
+            file=f.path, capture_time=None, source_tag=None, source=None, error=f.error
+        )
+    # the file name is part of the key: a photo without EXIF may take its date from its name
+    info = _cached(
+        cache,
+        f,
+        PHOTO_MODULES,
+        lambda: read_photo(root / f.path, f.path, tz),
+        tz=str(tz),
+        name=f.path,
+    )
+    return (
+        info if info.file == f.path else replace(info, file=f.path)
+    )  # same bytes under another name
+
+
+def _sheet(root: Path, f: FileRecord, pack, cache: Cache | None) -> SheetReading:
+    """One approval sheet read (OCR, ink, QR); a reading that failed is not cached, so it is retried."""
+    from .sheets import read_sheet
+
+    labels = [(r.id, r.aliases) for r in pack.roles]
+    reading = _cached(
+        cache, f, SHEET_MODULES, lambda: read_sheet(root / f.path, f.path, pack),
+        keep=lambda r: r.error is None, langs=pack.ocr_languages, roles=labels, office=pack.office, pack=pack.id,
+    )  # fmt: skip
+    return reading if reading.file == f.path else replace(reading, file=f.path)
+
+
 def gather(
     pkg: Package,
     tz: dt.tzinfo,
     register: list[dict[str, str]] | None = None,
     register_file: str | None = None,
+    *,
+    pack=None,
+    cache: Cache | None = None,
 ) -> PackageEvidence:
-    """All evidence for one package; unreadable files become errors inside the evidence."""
+    """All evidence for one package; unreadable files become errors inside the evidence.
+
+    With ``pack`` given, approval sheets are read (OCR, ink, QR); without, only opened.
+    ``cache``: where extraction results are kept by content (None: no cache).
+    """
     root = Path(pkg.path)
-    photos = tuple(
-        PhotoInfo(file=f.path, capture_time=None, source_tag=None, source=None, error=f.error)
-        if f.error
-        else read_photo(root / f.path, f.path, tz)
-        for f in pkg.files_of("photo")
-    )
+    photos = tuple(_photo(root, f, tz, cache) for f in pkg.files_of("photo"))
     cap = _first(pkg, "caption")
     caption = read_caption(root / cap.path if cap else None, cap.path if cap else None, pkg.caption)
     nar = _first(pkg, "narrative", _NARRATIVE_ORDER)
@@ -86,7 +148,13 @@ def gather(
         if is_signed:
             signed.append(f.path)
     rows = match_register(register, pkg.id, pkg.title) if register is not None else None
-    return PackageEvidence(
+    sheets: tuple[SheetReading, ...] = ()
+    if pack is not None:
+        bad = dict(problems)
+        sheets = tuple(
+            _sheet(root, f, pack, cache) for f in pkg.files_of("approval") if f.path not in bad
+        )
+    evidence = PackageEvidence(
         package=pkg,
         photos=photos,
         videos=tuple(f.path for f in pkg.files_of("video")),
@@ -99,4 +167,6 @@ def gather(
         signed_pdfs=tuple(signed),
         register_rows=rows,
         register_file=register_file,
+        sheets=sheets,
     )
+    return replace(evidence, content_hash=evidence_content_hash(evidence))

@@ -33,6 +33,8 @@ PRINTED_CONF = 0.6
 SIG_FALLBACK_SHARE = 0.14
 """Height of the signature area, as a share of the page height, when no name / NIP line is found."""
 CROP_MAX = 480
+RULE_SHARE = 0.8
+"""A row / column of pixels dark over this share of an area's width / height is a ruling line."""
 
 
 # ---------------------------------------------------------------- text helpers
@@ -211,11 +213,71 @@ def _column(c: Candidate, labels: dict[str, Candidate], page_w: int) -> tuple[in
             left = max(left, int((ox + ow + x) / 2))
         else:
             right = min(right, int((x + w + ox) / 2))
-    # a lone label: a generous column around it, not the whole page
+    # a label with a neighbour on one side only: columns of a row are about equally wide, so the
+    # same distance on the free side (not the rest of the page); a lone label: a generous column
     half = max(w * 0.9, page_w * 0.22)
+    if left == 0 and right < page_w:
+        half = min(half, max(right - cx, w / 2 + 4))
+    elif right == page_w and left > 0:
+        half = min(half, max(cx - left, w / 2 + 4))
     left = max(left, int(cx - half)) if left == 0 else left
     right = min(right, int(cx + half)) if right == page_w else right
     return max(0, left), min(page_w, right)
+
+
+def _dark(a: np.ndarray) -> np.ndarray:
+    """Ink pixels: at or below the Otsu threshold (class 0), never lighter than 160."""
+    t = min(otsu(a), 160) if a.size else 128
+    return a <= t
+
+
+def clip_at_rules(
+    img: Image.Image, x0: int, x1: int, y0: int, y1: int, cx: float
+) -> tuple[int, int]:
+    """(x0, x1) narrowed to the vertical ruling lines (a table's cell borders) nearest to ``cx``
+    on either side: dark columns spanning most of the rows y0..y1."""
+    y0, y1 = max(0, y0), min(img.height, y1)
+    x0, x1 = max(0, x0), min(img.width, x1)
+    if y1 - y0 < 20 or x1 - x0 < 20:
+        return x0, x1
+    dark = _dark(np.asarray(img.convert("L").crop((x0, y0, x1, y1)), dtype=np.uint8))
+    # a little slack for residual skew: a pixel counts when dark within +-2 columns
+    wide = dark.copy()
+    for k in (1, 2):
+        wide[:, k:] |= dark[:, :-k]
+        wide[:, :-k] |= dark[:, k:]
+    frac = wide.mean(axis=0)
+    rules = np.nonzero(frac >= RULE_SHARE)[0]
+    c = int(cx) - x0
+    lefts = rules[rules < c - 8]
+    rights = rules[rules > c + 8]
+    nx0 = x0 + int(lefts.max()) + 4 if len(lefts) else x0
+    nx1 = x0 + int(rights.min()) - 4 if len(rights) else x1
+    if nx1 - nx0 < 20:
+        return x0, x1
+    return nx0, nx1
+
+
+def mask_rules(area: Image.Image) -> Image.Image:
+    """The area with long straight lines (table rules, underlines of the name line) whitened, so
+    they do not count as ink: rows / columns dark over RULE_SHARE of the area's width / height."""
+    a = np.asarray(area.convert("L"), dtype=np.uint8).copy()
+    h, w = a.shape
+    if h < 8 or w < 8:
+        return area
+    dark = _dark(a)
+    paper = int(np.percentile(a, 90))
+    rows = dark.mean(axis=1) >= RULE_SHARE
+    cols = dark.mean(axis=0) >= RULE_SHARE
+    for mask, axis in ((rows, 0), (cols, 1)):
+        idx = np.nonzero(mask)[0]
+        for i in idx:
+            lo, hi = max(0, i - 1), i + 2
+            if axis == 0:
+                a[lo:hi, :] = paper
+            else:
+                a[:, lo:hi] = paper
+    return Image.fromarray(a, mode="L")
 
 
 def _in_col(w: Word, x0: int, x1: int) -> bool:
@@ -224,8 +286,16 @@ def _in_col(w: Word, x0: int, x1: int) -> bool:
 
 
 def _is_printed(w: Word) -> bool:
-    t = _norm(w.text)
-    return w.conf >= PRINTED_CONF and len(t.replace(" ", "")) >= 2
+    """A word that is printed text (masked out of ink and box tests). Tesseract also reads tick
+    boxes and bits of signatures as short 'words' ('[_]', 'PJ', 'CJ', 'RX'): a word of fewer than
+    4 letters or digits that is about as wide as tall is not taken for text, nor one without a
+    letter or digit."""
+    if w.conf < PRINTED_CONF:
+        return False
+    t = _norm(w.text).replace(" ", "")
+    if len(t) < 2:
+        return False
+    return len(t) >= 4 or w.w >= 1.5 * w.h
 
 
 _RE_NIP = re.compile(r"^n[il1]p\b|^nip\.?$", re.IGNORECASE)
@@ -234,6 +304,11 @@ _RE_NIP = re.compile(r"^n[il1]p\b|^nip\.?$", re.IGNORECASE)
 def _is_nip(w: Word) -> bool:
     t = _norm(w.text)
     return bool(_RE_NIP.match(t)) or t in ("nip", "n1p", "nlp")
+
+
+def _is_id_number(w: Word) -> bool:
+    """An employee number (NIP '19830514 201312 2 002'): a word of 8 or more digits."""
+    return w.conf >= PRINTED_CONF and bool(re.fullmatch(r"\d{8,}", w.text.strip(" .,:")))
 
 
 @dataclass
@@ -251,10 +326,19 @@ class Block:
 
 
 def role_block(
-    c: Candidate, labels: dict[str, Candidate], words: list[Word], page_w: int, page_h: int
+    c: Candidate,
+    labels: dict[str, Candidate],
+    words: list[Word],
+    page_w: int,
+    page_h: int,
+    img: Image.Image | None = None,
 ) -> Block:
     x0, x1 = _column(c, labels, page_w)
     lx, ly, lw, lh = c.box
+    if img is not None:
+        x0, x1 = clip_at_rules(
+            img, x0, x1, ly + lh, int(ly + lh + SIG_FALLBACK_SHARE * page_h), lx + lw / 2
+        )
     label_bottom = ly + lh
     # the next label below in this column bounds the block
     limit = page_h
@@ -272,6 +356,8 @@ def role_block(
     top = max(prev_end, int(ly - 5 * lh))
     col = [w for w in words if _in_col(w, x0, x1) and label_bottom < w.y < limit]
     nips = sorted((w for w in col if _is_nip(w)), key=lambda w: w.y)
+    if not nips:
+        nips = sorted((w for w in col if _is_id_number(w)), key=lambda w: w.y)
     name_found = False
     end = min(limit, int(label_bottom + SIG_FALLBACK_SHARE * page_h))
     bottom = end
@@ -289,6 +375,31 @@ def role_block(
         if above:
             end = min(w.y for w in above) - 2
     return Block(x0, x1, top, label_bottom, max(end, label_bottom + 1), bottom, name_found)
+
+
+def align_blocks(labels: dict[str, Candidate], blocks: dict[str, Block]) -> None:
+    """A block whose name / NIP line was not read (OCR missed it, e.g. under a stamp) takes the
+    lower bound of a block on the same row whose name line was found: the blocks of one row of
+    signatures end on the same line."""
+    for rid, b in blocks.items():
+        if b.name_found:
+            continue
+        c = labels[rid]
+        _x, y, _w, h = c.box
+        ends = [
+            (blocks[o].end, blocks[o].bottom)
+            for o, oc in labels.items()
+            if o != rid
+            and o in blocks
+            and oc.page == c.page
+            and blocks[o].name_found
+            and abs(oc.box[1] - y) <= 1.5 * h
+            and blocks[o].end > b.label_bottom + h
+        ]
+        if ends:
+            end = int(np.median([e for e, _ in ends]))
+            bottom = int(np.median([bt for _, bt in ends]))
+            blocks[rid] = Block(b.x0, b.x1, b.top, b.label_bottom, end, bottom, True)
 
 
 def signature_area(block: Block, words: list[Word], label_h: int) -> tuple[int, int, int, int]:
@@ -353,7 +464,7 @@ def judge_signature(
     img: Image.Image, region, words: list[Word]
 ) -> tuple[str, float, bytes, list[str]]:
     x, y, w, h = region
-    area = img.crop((x, y, x + w, y + h))
+    area = mask_rules(img.crop((x, y, x + w, y + h)))
     masks = []
     for wd in words:
         if not _is_printed(wd):
@@ -411,8 +522,7 @@ def _find_box(
         ox1, oy1 = min(o.x + o.w - wx0, a.shape[1]), min(o.y + o.h - wy0, a.shape[0])
         if ox1 > ox0 and oy1 > oy0:
             a[oy0:oy1, ox0:ox1] = 255
-    t = min(otsu(a), 160)
-    dark = a < t
+    dark = _dark(a)
     cols = dark.sum(axis=0)
     rows = dark.sum(axis=1)
     # box edges: columns/rows with a long dark run
@@ -651,6 +761,12 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
         cands += label_candidates(lines, pack, pg.number)
         notes += [f"page {pg.number}: {n}" for n in pg.notes]
     labels = assign_labels(cands, pack)
+    blocks: dict[str, Block] = {}
+    for rid, c in labels.items():
+        pg, words, _lines = per_page[c.page]
+        same_page = {k: v for k, v in labels.items() if v.page == c.page}
+        blocks[rid] = role_block(c, same_page, words, pg.image.width, pg.image.height, pg.image)
+    align_blocks(labels, blocks)
     roles: list[RoleReading] = []
     for role in pack.roles:
         c = labels.get(role.id)
@@ -658,10 +774,9 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
             roles.append(RoleReading(role=role.id, found=False, notes=("label not found",)))
             continue
         pg, words, lines = per_page[c.page]
-        same_page = {k: v for k, v in labels.items() if v.page == c.page}
         img = pg.image
         rnotes: list[str] = []
-        block = role_block(c, same_page, words, img.width, img.height)
+        block = blocks[role.id]
         lh = max(c.box[3], 8)
         region = signature_area(block, words, lh)
         if not block.name_found:

@@ -867,15 +867,18 @@ def _default_pack():
 
 
 def _template_package(root: Path) -> Path:
-    """A small package for the template (tests/builders.py)."""
-    import sys
-
-    here = str(Path(__file__).resolve().parent)
-    if here not in sys.path:
-        sys.path.insert(0, here)
-    import builders
-
-    return builders.make_package(root, photos=4, approval=False)
+    """A small package (4 photos, caption, narrative) to print the template for."""
+    pkg = root / "2024-03-12-musrenbang-bulik"
+    (pkg / "foto").mkdir(parents=True)
+    for i in range(4):
+        Image.new("RGB", (64, 48), (40 * i, 90, 160)).save(
+            pkg / "foto" / f"IMG_{i}.jpg", quality=80
+        )
+    (pkg / "caption.txt").write_text("Musrenbang Kecamatan Bulik 2024. #Lamandau", encoding="utf-8")
+    (pkg / "narasi.txt").write_text(
+        "Nanga Bulik, Selasa (12/3/2024) - Musrenbang.", encoding="utf-8"
+    )
+    return pkg
 
 
 _TEMPLATE_CACHE: dict[str, Image.Image] = {}
@@ -1000,10 +1003,9 @@ def generate(kind: str, seed: int, pack=None, **kw: Any) -> Sheet:
 
 if (
     __name__ == "__main__"
-):  # python tests/sheetgen.py KIND SEED [OUT]: write one sheet, print its truth
+):  # python -m sopcheck.sheetgen KIND SEED [OUT]: write one sheet, print its truth
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     _kind, _seed = sys.argv[1], int(sys.argv[2])
     _sheet = generate(_kind, _seed)
     _out = _sheet.write(Path(sys.argv[3] if len(sys.argv) > 3 else f"{_kind}-{_seed}"))
