@@ -315,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(by_condition(results)))
             fails = failures(results, args.failures)
             if fails:
-                print("  failure cases (regenerate with sopcheck/sheetgen.py generate(kind, seed)):")
+                print(
+                    "  failure cases (regenerate with sopcheck/sheetgen.py generate(kind, seed)):"
+                )
                 print("\n".join(fails))
             print()
     print("all targets met" if all_met else "some targets not met")
