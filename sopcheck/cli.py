@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     ins = sub.add_parser("inspect", help="what sopcheck reads from one photo, PDF or sheet")
     ins.add_argument("file", metavar="FILE")
     ins.add_argument("--json", action="store_true", help="machine-readable output")
+    ins.add_argument("--crops", metavar="DIR", help="save each role's signature crop (PNG) in DIR")
     ins.add_argument("--rules", metavar="PACK")
     ins.add_argument("--lang", choices=("id", "en"))
 
@@ -290,7 +291,9 @@ def main(argv: list[str] | None = None) -> int:
             from .inspect import inspect_command
             from .rulepack import load_rulepack
 
-            return inspect_command(Path(args.file), args.json, load_rulepack(args.rules), args.lang)
+            return inspect_command(
+                Path(args.file), args.json, load_rulepack(args.rules), args.lang, args.crops
+            )
         if args.command == "report":
             from .notebook import report_command
 

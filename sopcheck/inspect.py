@@ -86,7 +86,7 @@ def _pdf(path: Path) -> dict[str, Any]:
     }
 
 
-def _sheet(path: Path, pack) -> dict[str, Any] | None:
+def _sheet(path: Path, pack, crops: Path | None = None) -> dict[str, Any] | None:
     try:
         from .extract import sheets  # built by another issue; absent in older versions
     except ImportError:
@@ -94,14 +94,28 @@ def _sheet(path: Path, pack) -> dict[str, Any] | None:
     reader = getattr(sheets, "read_sheet", None)
     if reader is None:
         return None
-    reading = jsonable(reader(path, path.name, pack))
+    raw = reader(path, path.name, pack)
+    saved: dict[str, str] = {}
+    if (
+        crops is not None
+    ):  # the crops an auditor looks at, written where they asked (never beside the sheet)
+        from .report.atomic import write_atomic
+
+        crops.mkdir(parents=True, exist_ok=True)
+        for r in raw.roles:
+            if r.signature_crop:
+                saved[r.role] = str(
+                    write_atomic(crops / f"{path.stem}-{r.role}.png", r.signature_crop)
+                )
+    reading = jsonable(raw)
     for role in reading.get("roles", []):  # the PNG crop as a size, not a hex dump
         crop = role.get("signature_crop")
         role["signature_crop"] = f"<PNG, {len(crop) // 2} bytes>" if crop else None
+        role["signature_crop_file"] = saved.get(role.get("role"))
     return reading
 
 
-def inspect_file(path: Path, pack) -> dict[str, Any]:
+def inspect_file(path: Path, pack, crops: Path | None = None) -> dict[str, Any]:
     """Everything sopcheck reads from ``path``, as JSON-ready data."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
@@ -113,7 +127,7 @@ def inspect_file(path: Path, pack) -> dict[str, Any]:
             f"{path}: cannot inspect a {suffix or 'file without extension'} file (photo or PDF)"
         )
     if path.name.lower().startswith("persetujuan"):
-        data["sheet"] = _sheet(path, pack)
+        data["sheet"] = _sheet(path, pack, crops)
     return jsonable(data)
 
 
@@ -162,16 +176,29 @@ def _human(data: dict[str, Any], lang: str) -> str:
                     f"({r['signature_confidence']:.2f}) decision={r['decision']} "
                     f"[{r['decision_state']}] date={r['date'] or r['date_text'] or '-'}"
                 )
+                if r.get("signature_crop_file"):
+                    out.append(f"    crop: {r['signature_crop_file']}")
             out += [f"  - {n}" for n in sh.get("notes", [])]
     return "\n".join(out)
 
 
-def inspect_command(path: Path, as_json: bool, pack, lang: str | None = None) -> int:
-    """Print what sopcheck reads from ``path``; 0 when read, 1 when the file could not be read."""
+def inspect_command(
+    path: Path, as_json: bool, pack, lang: str | None = None, crops: Path | None = None
+) -> int:
+    """Print what sopcheck reads from ``path``; 0 when read, 1 when the file could not be read.
+
+    ``crops``: a folder to save each role's signature crop in (outside the file's own folder).
+    """
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    data = inspect_file(path, pack)
+    if crops is not None:
+        folder, target = path.resolve().parent, Path(crops).resolve()
+        if target == folder or folder in target.parents:
+            raise UsageError(
+                f"--crops {target} is inside {folder}: sopcheck never writes beside what it reads"
+            )
+    data = inspect_file(path, pack, Path(crops) if crops else None)
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

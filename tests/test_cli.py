@@ -178,3 +178,18 @@ def test_template_command_writes_a_pdf_outside_the_package(compliant, tmp_path, 
     assert run("template", str(pkg), "-o", str(out)) == 0
     assert out.read_bytes().startswith(b"%PDF") and str(out) in capsys.readouterr().out
     assert sorted(p.name for p in pkg.rglob("*")) == before
+
+
+def test_inspect_saves_the_signature_crops_outside_the_package(sample, tmp_path, capsys):
+    sheet = sample / "2024-03-12-musrenbang-bulik" / "persetujuan.jpg"
+    crops = tmp_path / "crops"
+    assert run("inspect", str(sheet), "--crops", str(crops)) == 0
+    out = capsys.readouterr().out
+    saved = sorted(p.name for p in crops.iterdir())
+    assert saved == [
+        f"persetujuan-{r}.png"
+        for r in sorted(("tim_pertimbangan", "ketua_ppid_pelaksana", "atasan_ppid_pelaksana"))
+    ]
+    assert "crop: " in out and "signature=signed" in out
+    assert run("inspect", str(sheet), "--crops", str(sheet.parent / "c")) == ExitCode.USAGE
+    assert not (sheet.parent / "c").exists()
