@@ -10,7 +10,7 @@ from sopcheck.cache import Cache
 from sopcheck.extract import package as package_mod
 
 
-def test_warm_rerun_decodes_no_photo_and_reads_no_sheet(tmp_path, monkeypatch):
+def test_warm_rerun_decodes_no_photo_and_opens_or_reads_no_sheet(tmp_path, monkeypatch):
     make_package(tmp_path / "batch")
     store = tmp_path / "cache"
     first = sopcheck.check(tmp_path / "batch", cache=store, as_of="2025-01-01", jobs=1)
@@ -19,6 +19,7 @@ def test_warm_rerun_decodes_no_photo_and_reads_no_sheet(tmp_path, monkeypatch):
         raise AssertionError("extractor called on a warm cache")
 
     monkeypatch.setattr(package_mod, "read_photo", boom)
+    monkeypatch.setattr(package_mod, "open_approval", boom)
     import sopcheck.extract.sheets as sheets_mod
 
     monkeypatch.setattr(sheets_mod, "read_sheet", boom)

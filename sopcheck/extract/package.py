@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from ..cache import Cache, fingerprint
@@ -142,7 +143,10 @@ def gather(
         if f.error:
             problems.append((f.path, f.error))
             continue
-        problem, is_signed = open_approval(root / f.path)
+        # cached like the readings, so a warm rerun does not decode the scan again just to open it
+        problem, is_signed = _cached(
+            cache, f, ("sopcheck.extract.documents",), partial(open_approval, root / f.path)
+        )
         if problem:
             problems.append((f.path, problem))
         if is_signed:
