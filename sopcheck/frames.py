@@ -64,7 +64,6 @@ def packages_frame(result: AuditResult) -> pd.DataFrame:
     for p in result.packages:
         ev = p.evidence
         pkg = ev.package if ev else None
-        bad = [f.rule for f in p.findings if f.status in (Status.FAIL, Status.ERROR)]
         rows.append({
             "package": p.id, "status": p.status.value,
             "title": pkg.title if pkg else None, "unit": pkg.unit if pkg else None,
@@ -74,7 +73,7 @@ def packages_frame(result: AuditResult) -> pd.DataFrame:
             "caption_chars": len(ev.caption.text) if ev and ev.caption and ev.caption.text else None,
             "handed_in": pkg.handed_in.value.isoformat() if pkg and pkg.handed_in else None,
             "uploaded": pkg.upload.date.value.isoformat() if pkg and pkg.upload and pkg.upload.date else None,
-            "failed_rules": ", ".join(bad),
+            "failed_rules": ", ".join(p.failed_rules),
         })  # fmt: skip
     df = pd.DataFrame(rows)
     if df.empty:
@@ -89,12 +88,7 @@ def packages_frame(result: AuditResult) -> pd.DataFrame:
 def summary(result: AuditResult) -> str:
     """A few lines: packages by status and the rules with the most failures."""
     by = Counter(p.status.value for p in result.packages)
-    rules = Counter(
-        f.rule
-        for p in result.packages
-        for f in p.findings
-        if f.status in (Status.FAIL, Status.ERROR)
-    )
+    rules = Counter(r for p in result.packages for r in p.failed_rules)
     lines = [
         f"sopcheck {result.tool['version']} | {result.rulepack['id']} {result.rulepack['version']} | "
         f"{len(result.packages)} packages | as of {result.as_of.date().isoformat()}",
@@ -109,7 +103,7 @@ def result_html(result: AuditResult) -> str:
     """The summary and a table of packages, for Jupyter (all values escaped)."""
     rows = "".join(
         f"<tr><td>{html.escape(p.id)}</td><td>{html.escape(p.status.value)}</td>"
-        f"<td>{html.escape(', '.join(f.rule for f in p.findings if f.status in (Status.FAIL, Status.ERROR)))}</td></tr>"
+        f"<td>{html.escape(', '.join(p.failed_rules))}</td></tr>"
         for p in result.packages
     )
     return (

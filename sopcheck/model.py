@@ -369,6 +369,11 @@ class PackageResult:
     def finding(self, rule: str) -> Finding:
         return next(f for f in self.findings if f.rule == rule)
 
+    @property
+    def failed_rules(self) -> tuple[str, ...]:
+        """Ids of the rules whose finding is fail or error, in the pack's order."""
+        return tuple(f.rule for f in self.findings if f.status in (Status.FAIL, Status.ERROR))
+
     def _repr_html_(self) -> str:
         from .frames import package_html
 

@@ -17,12 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..i18n import label
-from ..model import AuditResult, PackageResult, Status
+from ..model import AuditResult, PackageResult
 from .atomic import write_atomic
 
 CSV_NAME = "register-dokumentasi.csv"
 XLSX_NAME = "register-dokumentasi.xlsx"
-FAILED = (Status.FAIL, Status.ERROR)
 """Statuses whose rule ids go into the 'failed rules' column."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -131,7 +130,7 @@ def rows(result: AuditResult) -> list[dict[str, Any]]:
         row["upload_date"] = _local(upload.date.value, tz) if upload and upload.date else None
         row["upload_url"] = upload.url if upload else None
         row["status"] = p.status.value
-        row["failed"] = ", ".join(dict.fromkeys(f.rule for f in p.findings if f.status in FAILED))
+        row["failed"] = ", ".join(dict.fromkeys(p.failed_rules))
         out.append(row)
     return out
 
