@@ -151,9 +151,7 @@ def _formats(value: str) -> list[str]:
     fmts = [f.strip() for f in value.split(",") if f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
     if bad or not fmts:
-        raise UsageError(
-            f"--format: unknown {', '.join(bad) or 'empty'} (choose from {', '.join(FORMATS)})"
-        )
+        raise UsageError("err.format", bad=", ".join(bad) or "-", known=", ".join(FORMATS))
     return fmts
 
 
@@ -198,11 +196,9 @@ def _check(args) -> int:
     fmts = _formats(args.format)
     batch, out = Path(args.batch).resolve(), Path(args.out).resolve()
     if out == batch or batch in out.parents:
-        raise UsageError(
-            f"--out {out} is inside the batch {batch}: sopcheck never writes into what it checks"
-        )
+        raise UsageError("err.out_inside", out=out, batch=batch)
     if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError("err.jobs")
     bar = None
     show = not args.quiet and sys.stderr.isatty()
 
@@ -260,9 +256,7 @@ def _rules(args) -> int:
     try:
         r = pack.rule(args.rule_id.upper())
     except KeyError:
-        raise UsageError(
-            f"no rule {args.rule_id!r} in {pack.id} (see 'sopcheck rules list')"
-        ) from None
+        raise UsageError("err.no_rule", rule=repr(args.rule_id), pack=pack.id) from None
     from .checks import CHECKS
 
     spec = CHECKS[r.check]
@@ -277,11 +271,17 @@ def _rules(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return int(ExitCode.USAGE)
+    from .cli_text import argparse_words, choose_lang, localize
+    from .i18n import error_text
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = choose_lang(argv)
+    parser = localize(_parser(), lang)
+    with argparse_words(lang):
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return int(ExitCode.USAGE)
     try:
         if args.command == "check":
             return _check(args)
@@ -326,19 +326,17 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(str(e)) from None
         return 0
     except SopcheckError as e:
-        print(f"sopcheck: error: {e}", file=sys.stderr)
+        print(error_text("err.prefix", lang, message=e.render(lang)), file=sys.stderr)
         return int(e.exit_code)
     except BrokenPipeError:  # e.g. `sopcheck inspect x | head`
         sys.stderr.close()
         return int(ExitCode.OK)
     except KeyboardInterrupt:
-        print("sopcheck: interrupted; no report written", file=sys.stderr)
+        print(error_text("err.interrupted", lang), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except Exception:
         traceback.print_exc()
-        print(
-            "sopcheck: internal error: please report it with the traceback above", file=sys.stderr
-        )
+        print(error_text("err.internal", lang), file=sys.stderr)
         return int(ExitCode.INTERNAL)
 
 

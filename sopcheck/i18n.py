@@ -302,6 +302,51 @@ LABELS: dict[str, dict[str, str]] = {
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")  # fmt: skip
 
+# fmt: off
+# Errors of the command line and the API (``SopcheckError("err.…", **params)``), each saying what to
+# do next where there is something to do.
+ERRORS: dict[str, dict[str, str]] = {
+    "err.prefix": {"id": "sopcheck: galat: {message}", "en": "sopcheck: error: {message}"},
+    "err.interrupted": {"id": "sopcheck: dihentikan; tidak ada laporan yang ditulis",
+                        "en": "sopcheck: interrupted; no report written"},
+    "err.internal": {"id": "sopcheck: galat internal: mohon laporkan beserta traceback di atas",
+                     "en": "sopcheck: internal error: please report it with the traceback above"},
+    "err.no_folder": {"id": "{path}: folder tidak ada (periksa ejaan dan letaknya)",
+                      "en": "{path}: no such folder (check the spelling and where it is)"},
+    "err.not_folder": {"id": "{path}: bukan folder (berikan folder batch yang memuat folder-folder paket)",
+                       "en": "{path}: not a folder (give the batch folder that holds the packages)"},
+    "err.permission": {"id": "{path}: izin ditolak (sopcheck perlu hak baca pada folder ini)",
+                       "en": "{path}: permission denied (sopcheck needs read access to this folder)"},
+    "err.no_package": {"id": "{path}: tidak ada paket ditemukan ({skipped} folder yang dilihat bukan paket). "
+                             "Paket adalah folder berisi foto (foto/), caption.txt, narasi.*, persetujuan.* "
+                             "atau paket.yaml.",
+                       "en": "{path}: no package found ({skipped} folders looked at are not packages). "
+                             "A package is a folder holding photos (foto/), caption.txt, narasi.*, "
+                             "persetujuan.* or paket.yaml."},
+    "err.out_inside": {"id": "--out {out} berada di dalam batch {batch}: sopcheck tidak pernah menulis ke "
+                             "folder yang diperiksanya; pilih folder laporan di luarnya",
+                       "en": "--out {out} is inside the batch {batch}: sopcheck never writes into what it "
+                             "checks; choose a report folder outside it"},
+    "err.jobs": {"id": "--jobs sedikitnya 1", "en": "--jobs must be at least 1"},
+    "err.format": {"id": "--format: tidak dikenal {bad} (pilih dari {known})",
+                   "en": "--format: unknown {bad} (choose from {known})"},
+    "err.as_of": {"id": "--as-of: {value} bukan tanggal ISO (YYYY-MM-DD) atau tanggal-waktu",
+                  "en": "--as-of: {value} is not an ISO date (YYYY-MM-DD) or date-time"},
+    "err.lang": {"id": "bahasa tidak dikenal {lang} (pakai id atau en)",
+                 "en": "unknown language {lang} (use id or en)"},
+    "err.no_rule": {"id": "tidak ada aturan {rule} dalam {pack} (lihat 'sopcheck rules list')",
+                    "en": "no rule {rule} in {pack} (see 'sopcheck rules list')"},
+    "err.no_file": {"id": "{path}: berkas tidak ada", "en": "{path}: no such file"},
+}
+# fmt: on
+
+
+def error_text(error_id: str, lang: str, **params: Any) -> str:
+    """An error message of ``ERRORS`` in ``lang`` (Indonesian when unknown), parameters filled in."""
+    lang = lang if lang in LANGS else "id"
+    template = ERRORS.get(error_id, {}).get(lang) or error_id
+    return template.format_map(_Default(params))
+
 
 def label(label_id: str, lang: str, **params: Any) -> str:
     """The label in ``lang`` (Indonesian when unknown) with ``params`` filled in."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -151,9 +152,12 @@ def test_rules_list_show_validate(capsys):
 
 def test_console_script_help_explains_exit_codes():
     exe = Path(sys.executable).parent / "sopcheck"
-    proc = subprocess.run([str(exe), "check", "--help"], capture_output=True, text=True, check=True)
+    env = {**os.environ, "SOPCHECK_LANG": "en"}
+    proc = subprocess.run(
+        [str(exe), "check", "--help"], capture_output=True, text=True, check=True, env=env
+    )
     assert "--fail-on" in proc.stdout and "--as-of" in proc.stdout
-    proc = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
+    proc = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True, env=env)
     assert "exit codes" in proc.stdout
 
 
