@@ -103,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--lang", choices=("id", "en"))
     va = rs.add_parser("validate", help="load a pack file and report the first problem")
     va.add_argument("file", metavar="FILE")
+    va.add_argument("--lang", choices=("id", "en"), help="output language")
 
     s = sub.add_parser("sample", help="write the sample batch (deterministic) into a new folder")
     s.add_argument("out", metavar="DIR")
@@ -235,18 +236,19 @@ def _check(args) -> int:
 
 
 def _rules(args) -> int:
+    from .i18n import label
     from .rulepack import available_packs, load_rulepack
 
     if args.rules_command == "validate":
         pack = load_rulepack(args.file)
-        print(
-            f"{args.file}: valid rule pack {pack.id} {pack.version} ({len(pack.rules)} rules, sha256 {pack.sha256[:12]})"
-        )
+        lang = args.lang or args.ui_lang
+        print(label("cli.pack_valid", lang, file=args.file, pack=pack.id, version=pack.version,
+                    n=len(pack.rules), sha=pack.sha256[:12]))  # fmt: skip
         return 0
     pack = load_rulepack(args.rules)
     lang = args.lang or pack.language
     if args.rules_command == "list":
-        print("rule packs:")
+        print(label("cli.packs", lang))
         for p in available_packs():
             print(f"  {p.stem:<28} {p}")
         print(f"\n{pack.id} {pack.version}: {pack.title.get(lang, pack.id)}")
@@ -262,11 +264,13 @@ def _rules(args) -> int:
     spec = CHECKS[r.check]
     print(f"{r.id}  {r.title.get(lang, '')}")
     print(f"  {r.description.get(lang, '')}")
-    print(f"  severity: {r.severity.value}   check: {r.check} ({spec.doc})")
+    print(
+        "  " + label("cli.rule_meta", lang, severity=r.severity.value, check=r.check, doc=spec.doc)
+    )
     if r.source:
         print("  SOP: " + ", ".join(f"{k} {v}" for k, v in r.source.items()))
     for k, v in r.params.items():
-        print(f"  param {k} = {v!r}: {spec.params[k].doc}")
+        print("  " + label("cli.rule_param", lang, key=k, value=repr(v), doc=spec.params[k].doc))
     return 0
 
 
@@ -279,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = localize(_parser(), lang)
     with argparse_words(lang):
         args = parser.parse_args(argv)
+        args.ui_lang = lang
         if args.command is None:
             parser.print_help()
             return int(ExitCode.USAGE)
@@ -305,7 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.cache_command == "clear":
                 store.clear()
             info = store.info()
-            print(f"{info['path']}: {info['entries']} entries, {info['bytes'] / 1e6:.1f} MB")
+            from .i18n import label
+
+            print(label("cli.cache_info", lang, path=info["path"], n=info["entries"],
+                        mb=f"{info['bytes'] / 1e6:.1f}"))  # fmt: skip
             return 0
         if args.command == "template":
             from .rulepack import load_rulepack

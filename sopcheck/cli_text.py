@@ -81,6 +81,7 @@ HELP: dict[str, dict[str, str]] = {
     "rules show rules": {"id": "nama rule pack atau berkas YAML (bawaan: lamandau-medsos-2015)",
                          "en": "rule pack name or YAML file (default: lamandau-medsos-2015)"},
     "rules show lang": {"id": "bahasa keluaran (bawaan: bahasa pack)", "en": "output language (default: the pack's)"},
+    "rules validate lang": {"id": "bahasa keluaran"},
     "rules validate file": {"id": "berkas YAML rule pack yang diperiksa", "en": "the rule pack YAML file to check"},
     "sample out": {"id": "folder baru (atau kosong) untuk batch contoh",
                    "en": "a new (or empty) folder for the sample batch"},

@@ -146,8 +146,10 @@ def test_rules_list_show_validate(capsys):
     out = capsys.readouterr().out
     assert "max_chars = 200" in out and "step 1" in out
     src = Path(cli.__file__).resolve().parent.parent / "rules" / "lamandau-medsos-2015.yaml"
-    assert run("rules", "validate", str(src)) == 0
+    assert run("rules", "validate", str(src), "--lang", "en") == 0
     assert "valid rule pack lamandau-medsos" in capsys.readouterr().out
+    assert run("rules", "validate", str(src), "--lang", "id") == 0
+    assert "rule pack sah lamandau-medsos" in capsys.readouterr().out
 
 
 def test_console_script_help_explains_exit_codes():
