@@ -344,6 +344,15 @@ ERRORS: dict[str, dict[str, str]] = {
     "err.no_rule": {"id": "tidak ada aturan {rule} dalam {pack} (lihat 'sopcheck rules list')",
                     "en": "no rule {rule} in {pack} (see 'sopcheck rules list')"},
     "err.no_file": {"id": "{path}: berkas tidak ada", "en": "{path}: no such file"},
+    "err.nb_out_inside": {"id": "-o {out} berada di dalam batch {batch}: sopcheck tidak pernah menulis ke folder "
+                                "yang diperiksanya; pilih berkas di luarnya",
+                          "en": "-o {out} is inside the batch {batch}: sopcheck never writes into what it checks; "
+                                "choose a file outside it"},
+    "err.nb_out_folder": {"id": "-o {out}: folder {folder} tidak ada (buat dulu)",
+                          "en": "-o {out}: folder {folder} does not exist (create it first)"},
+    "err.nb_batch_param": {"id": "-p batch: berikan batch sebagai argumen BATCH",
+                           "en": "-p batch: give the batch as the BATCH argument"},
+    "err.nb_param_twice": {"id": "-p {key}: diberikan dua kali", "en": "-p {key}: given twice"},
 }
 # fmt: on
 
