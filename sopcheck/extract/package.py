@@ -151,7 +151,8 @@ def gather(
             problems.append((f.path, problem))
         if is_signed:
             signed.append(f.path)
-    rows = match_register(register, pkg.id, pkg.title) if register is not None else None
+    day = start.day if start is not None else None
+    rows = match_register(register, pkg.id, pkg.title, day) if register is not None else None
     sheets: tuple[SheetReading, ...] = ()
     if pack is not None:
         bad = dict(problems)
