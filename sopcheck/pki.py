@@ -241,12 +241,43 @@ def _pinned_signer_class():
     return PinnedTimeSigner
 
 
-def _writer(data: bytes):
+def _pinned_tsa_class():
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    class PinnedTimeStamper(DummyTimeStamper):
+        """pyHanko's offline test TSA with a serial number derived from the request, not random."""
+
+        def _build_tst_info(self, message_imprint, dt, req):
+            info = super()._build_tst_info(message_imprint, dt, req)
+            digest = hashlib.sha256(message_imprint.dump()).digest()
+            fields = {k: info[k] for k in info if info[k].native is not None}
+            fields["serial_number"] = int.from_bytes(digest[:8], "big")
+            return tsp.TSTInfo(fields)
+
+    return PinnedTimeStamper
+
+
+_FIXED_MOD_DATE = dt.datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _writer(data: bytes, when: dt.datetime | None = None):
+    """An incremental writer whose /ID and /Info ModDate are fixed (pyHanko: random and the clock)."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    w = IncrementalPdfFileWriter(io.BytesIO(data))
-    digest = hashlib.sha256(data).digest()  # a fixed /ID (pyHanko draws it at random)
+    stamp = when or _FIXED_MOD_DATE
+
+    class PinnedWriter(IncrementalPdfFileWriter):
+        def _update_meta(self):
+            super()._update_meta()
+            if self._info is not None:
+                info = self._info.get_object()
+                if "/ModDate" in info:
+                    info["/ModDate"] = generic.pdf_date(stamp)
+
+    w = PinnedWriter(io.BytesIO(data))
+    digest = hashlib.sha256(data).digest()
     w._document_id = generic.ArrayObject(
         [generic.ByteStringObject(digest[:16]), generic.ByteStringObject(digest[16:32])]
     )
@@ -269,7 +300,6 @@ def sign_pdf(
     token from the PKI's TSA (pyHanko's offline DummyTimeStamper) at that time.
     """
     from pyhanko.sign import signers
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     chain = SimpleCertificateStore.from_certs([pki.intermediate.asn1(), pki.root.asn1()])
@@ -278,7 +308,7 @@ def sign_pdf(
     )
     tsa = None
     if timestamp_time is not None:
-        tsa = DummyTimeStamper(
+        tsa = _pinned_tsa_class()(
             tsa_cert=pki.tsa.asn1(), tsa_key=pki.tsa.asn1_key(), fixed_dt=timestamp_time,
             include_nonce=False, certs_to_embed=SimpleCertificateStore.from_certs(
                 [pki.intermediate.asn1()]),
@@ -286,7 +316,7 @@ def sign_pdf(
     meta = signers.PdfSignatureMetadata(field_name=field, reason=reason, md_algorithm="sha256")
     pdf_signer = _pinned_signer_class()(meta, signer=simple, timestamper=tsa)
     pdf_signer.system_time = signing_time
-    out = pdf_signer.sign_pdf(_writer(data))
+    out = pdf_signer.sign_pdf(_writer(data, signing_time))
     return out.getvalue()
 
 

@@ -279,3 +279,28 @@ def test_cli_check_and_inspect_with_trust(tmp_path, ca, sheet, capsys):
     pst04 = next(f for f in pkg["findings"] if f["rule"] == "PST-04")
     assert pst04["status"] == "pass" and code in (0, 1)
     assert main(["inspect", str(pdf), "--trust", str(tmp_path / "missing.pem")]) == 2
+
+
+# ------------------------------------------------------------------------------ the sample batch
+
+
+@pytest.mark.parametrize("trusted", [False, True], ids=["no-trust-root", "trust-sample-root"])
+def test_sample_esign_packages(tmp_path, trusted):
+    from sopcheck import check, sample
+
+    ids = list(sample.TRUSTED)
+    batch = sample.generate(tmp_path / "batch", only=ids)
+    trust = [batch / sample.TRUST_ROOT_FILE] if trusted else []
+    result = check(batch, as_of=AS_OF, jobs=1, cache=False, trust=trust)
+    got = {p.id: {f.rule: f.status.value for f in p.findings} for p in result.packages}
+    want = {i: {**sample.EXPECTED[i], **(sample.TRUSTED[i] if trusted else {})} for i in ids}
+    assert got == want
+
+
+def test_esigned_sample_sheet_is_deterministic(tmp_path):
+    from sopcheck import sample
+
+    a = sample.generate(tmp_path / "a", only=["2024-04-04-tte-bsre"])
+    b = sample.generate(tmp_path / "b", only=["2024-04-04-tte-bsre"])
+    rel = "2024-04-04-tte-bsre/persetujuan.pdf"
+    assert (a / rel).read_bytes() == (b / rel).read_bytes()

@@ -212,8 +212,10 @@ def digital_signature(ctx: RuleContext) -> Outcome:
               "n": sum(1 for _, k, _ in items if k in ("valid", "not_verified", "invalid"))}  # fmt: skip
     if worst == Status.REVIEW:
         mid = "pst04.not_verified" if "not_verified" in kinds else "pst04.scan_qr"
-    elif worst == Status.FAIL and kinds == {"claim_only"}:
+    elif kinds == {"claim_only"}:
         mid = "pst04.claim_only"
+    elif kinds <= {"empty", "claim_only"}:
+        mid = "pst04.empty"
     else:
         mid = _PST04_IDS[worst]
     return Outcome(status=worst, message_id=mid, params=params,
