@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         help="extraction cache folder (default: ~/.cache/sopcheck or $SOPCHECK_CACHE_DIR)",
     )
     c.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")
+    c.add_argument("--trust", metavar="CERT", action="append", default=[],
+                   help="a trust root (PEM or DER) for digital signatures; repeatable")  # fmt: skip
 
     ca = sub.add_parser("cache", help="the extraction cache: info or clear")
     ca.add_argument("cache_command", choices=("info", "clear"), metavar="info|clear")
@@ -114,6 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("--crops", metavar="DIR", help="save each role's signature crop (PNG) in DIR")
     ins.add_argument("--rules", metavar="PACK")
     ins.add_argument("--lang", choices=("id", "en"))
+    ins.add_argument("--trust", metavar="CERT", action="append", default=[],
+                     help="a trust root (PEM or DER) for digital signatures; repeatable")  # fmt: skip
 
     tp = sub.add_parser(
         "template",
@@ -218,7 +222,7 @@ def _check(args) -> int:
     try:
         result = check(batch, args.rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
                        progress=progress, on_start=on_start,
-                       cache=False if args.no_cache else args.cache)  # fmt: skip
+                       cache=False if args.no_cache else args.cache, trust=args.trust)  # fmt: skip
     finally:
         if bar is not None:
             bar.close()
@@ -294,11 +298,10 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "inspect":
             from .inspect import inspect_command
-            from .rulepack import load_rulepack
+            from .rulepack import load_rulepack, with_trust
 
-            return inspect_command(
-                Path(args.file), args.json, load_rulepack(args.rules), args.lang, args.crops
-            )
+            pack = with_trust(load_rulepack(args.rules), args.trust)
+            return inspect_command(Path(args.file), args.json, pack, args.lang, args.crops)
         if args.command == "report":
             from .notebook import report_command
 

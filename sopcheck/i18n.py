@@ -123,6 +123,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tanda tangan elektronik ditemukan pada {files}; validasinya belum tersedia di versi ini: periksa dengan aplikasi PDF.",
         "en": "Digital signature found in {files}; this version does not validate it yet: check it in a PDF reader.",
     },
+    "pst04.pass": {
+        "id": "{n} tanda tangan elektronik pada {files} utuh, mencakup dokumen, tanpa perubahan sesudahnya, dan rantai sertifikatnya sampai ke akar tepercaya.",
+        "en": "{n} digital signature(s) in {files} intact, covering the document, with no change after signing, and chained to a trust root.",
+    },
+    "pst04.not_verified": {
+        "id": "Tanda tangan elektronik utuh, tetapi kepercayaan tidak diverifikasi: tidak ada akar tepercaya (trust_roots di paket aturan atau --trust). {problems}",
+        "en": "The digital signature is intact, but trust is not verified: no trust root is configured (trust_roots in the rule pack or --trust). {problems}",
+    },
+    "pst04.fail": {"id": "Tanda tangan elektronik tidak sah: {problems}.", "en": "Digital signature not valid: {problems}."},
+    "pst04.error": {"id": "Tanda tangan elektronik tidak dapat dibaca: {problems}.", "en": "Digital signature cannot be read: {problems}."},
+    "pst04.empty": {"id": "Ada kolom tanda tangan yang tidak pernah ditandatangani: {problems}.",
+                    "en": "A signature field was never signed: {problems}."},
+    "pst04.claim_only": {
+        "id": "Dokumen menyatakan ditandatangani secara elektronik, tetapi tidak memuat tanda tangan elektronik: {problems}.",
+        "en": "The document claims an electronic signature but carries none: {problems}.",
+    },
+    "pst04.scan_qr": {
+        "id": "Salinan pindaian dokumen bertanda tangan elektronik (kode QR): periksa QR-nya pada layanan penerbit. {problems}",
+        "en": "A scanned copy of an e-signed document (QR code): check its QR with the issuing service. {problems}",
+    },
     "pst05.no_sheet": {"id": "Tidak ada lembar persetujuan.", "en": "No approval sheet."},
     "pst05.unread": {
         "id": "Isi {files} belum dibaca oleh versi ini: cocokkan caption dan kegiatan pada lembar secara manual.",
@@ -301,6 +321,10 @@ LABELS: dict[str, dict[str, str]] = {
     "inspect.text_layer": {"id": "Lapisan teks", "en": "Text layer"},
     "inspect.signatures": {"id": "Tanda tangan elektronik (/ByteRange)", "en": "Digital signatures (/ByteRange)"},
     "inspect.sheet": {"id": "Pembacaan lembar persetujuan", "en": "Approval sheet reading"},
+    "inspect.esign": {"id": "Tanda tangan elektronik (pyHanko)", "en": "Digital signatures (pyHanko)"},
+    "inspect.trust_roots": {"id": "Akar tepercaya", "en": "Trust roots"},
+    "inspect.claims": {"id": "Pernyataan tanda tangan elektronik dalam teks", "en": "E-signature claims in the text"},
+    "inspect.foreign_qr": {"id": "Kode QR pada pindaian", "en": "QR codes on the scan"},
     "inspect.no_sheet_reader": {"id": "Pembaca lembar belum tersedia di versi ini.",
                                 "en": "This version has no sheet reader yet."},
 }
