@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import RulePackError
+from .limits import DEFAULT as DEFAULT_LIMITS
+from .limits import Limits
 from .model import Severity
 
 DEFAULT_PACK = "lamandau-medsos-2015"
@@ -55,6 +57,15 @@ class RulePack:
     path: str
     sha256: str
     """SHA-256 of the pack file's bytes."""
+    limits: Limits = DEFAULT_LIMITS
+    """File size, pixels, pages, OCR seconds... (``sopcheck.limits``): the pack's ``limits:``
+    section over the defaults."""
+
+    def with_limits(self, **values) -> RulePack:
+        """A copy with some limits changed (``pack.with_limits(pixels=10**8)``); ValueError on a bad one."""
+        from dataclasses import replace
+
+        return replace(self, limits=self.limits.override(values))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,6 +122,7 @@ def resolve(name_or_path: str | Path | None) -> Path:
 _TOP = {
     "id": str, "version": str, "title": (dict, str), "office": str, "source": str,
     "timezone": str, "language": str, "ocr_languages": str, "roles": list, "rules": list,
+    "limits": (dict, type(None)),
 }  # fmt: skip
 _TOP_REQUIRED = ("id", "version", "timezone", "roles", "rules")
 _RULE = {
@@ -247,6 +259,11 @@ def load_rulepack(name_or_path: str | Path | None = None) -> RulePack:
         )
     if not rules:
         raise RulePackError(path, "rules", "a rule pack needs at least one rule")
+    try:
+        limits = DEFAULT_LIMITS.override(data.get("limits") or {})
+    except ValueError as e:
+        key, _, reason = str(e).partition(": ")
+        raise RulePackError(path, key, reason) from None
     return RulePack(
         id=data["id"],
         version=str(data["version"]),
@@ -260,4 +277,5 @@ def load_rulepack(name_or_path: str | Path | None = None) -> RulePack:
         rules=tuple(rules),
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
+        limits=limits,
     )
