@@ -149,11 +149,10 @@ def check_pixels(width: int, height: int, what: str, limits: Limits) -> None:
 
 def _image_reason(path: Path, limits: Limits) -> str | None:
     try:
-        with (
-            warnings.catch_warnings(),
-            Image.open(path) as img,
-        ):  # the header only: no pixel decoded
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked just below
+            img = Image.open(path)  # the header only: no pixel is decoded here
+        with img:
             check_pixels(*img.size, "an image", limits)
             frames = getattr(img, "n_frames", 1)
             if frames > limits.pages:
