@@ -68,6 +68,9 @@ HELP: dict[str, dict[str, str]] = {
     "check cache": {"id": "folder cache ekstraksi (bawaan: ~/.cache/sopcheck atau $SOPCHECK_CACHE_DIR)"},
     "check no_cache": {"id": "baca ulang setiap berkas; tidak menyimpan apa pun"},
     "check trust": {"id": "akar kepercayaan (PEM atau DER) untuk tanda tangan elektronik; boleh diulang"},
+    "check limit": {"id": "mengganti satu batas dari rule pack, mis. --limit pixels=200000000 (boleh diulang; "
+                           "nama: file_bytes, pixels, pages, ocr_page_seconds, manifest_bytes, manifest_aliases, "
+                           "files_per_package, text_bytes)"},
     "cache cache_command": {"id": "info: letak, jumlah entri dan ukuran; clear: kosongkan cache",
                             "en": "info: where, how many entries and how big; clear: empty the cache"},
     "cache cache": {"id": "folder cache (bawaan: ~/.cache/sopcheck atau $SOPCHECK_CACHE_DIR)"},
