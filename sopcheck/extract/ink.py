@@ -37,6 +37,13 @@ SIGNED_LEN_MM = 35.0
 SIGNED_WIDTH_MM = 10.0
 SIGNED_LARGEST_MM = 6.0
 EMPTY_LEN_MM = 8.0
+MAJOR_MM = 5.0
+"""Strokes at least this large (mm) carry the curvature (tortuosity) of a signature."""
+TORT_MIN = 1.3
+"""Path length over extent (diagonal) of the major strokes together: straight marks are ~1."""
+WINDING_MIN = 1.5
+WINDING_LEN_MM = 20.0
+"""Or one stroke of at least WINDING_LEN_MM that winds (its own length / diagonal >= 1.5)."""
 STAMP_R_MM = (6.0, 32.0)
 
 # Tick boxes: share of the interior inked.
@@ -222,6 +229,8 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
             continue
         if _coverage(ys, xs, cy, cx, r, tol, labels.shape) < 0.75:
             continue
+        if not _stamp_evidence(labels, bboxes, count, lab, cy, cx, r, mmpx):
+            continue  # a round loop of a signature, not a stamp
         found.append((cy, cx, r, lab))
     # keep the outer circle when two rings share a centre
     found.sort(key=lambda c: -c[2])
@@ -233,41 +242,69 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
     return out
 
 
-def _outer_ring(mask: np.ndarray, cy: float, cx: float, r: float, mmpx: float) -> float:
-    """Radius of the outermost ring concentric with a found stamp circle (``r`` if none).
-
-    A stamp is usually two rings with lettering between them; when the outer ring runs off the
-    area only the inner one passes the circle test. A ring here is a radius at which ink covers
-    >= 65% of the circle's visible part (at least a fifth of it inside the area), which
-    handwriting does not do.
-    """
+def _ring_radii(
+    mask: np.ndarray, cy: float, cx: float, lo: float, hi: float, mmpx: float
+) -> list[float]:
+    """Radii in [lo, hi] at which ink covers >= 65% of the visible circle (at least a fifth of it
+    inside the area): the rings of a stamp, which handwriting does not draw."""
     h, w = mask.shape
     ys, xs = np.nonzero(mask)
-    if not len(ys):
-        return r
+    if not len(ys) or hi <= lo:
+        return []
     d = np.hypot(ys - cy, xs - cx)
-    r_max = min(1.8 * r, STAMP_R_MM[1] / mmpx)
-    near = (d > r) & (d <= r_max + 3)
-    if not near.any():
-        return r
+    tol = max(0.5 / mmpx, 1.5)
+    near = (d >= lo - tol) & (d <= hi + tol)
     d, ang = d[near], np.arctan2(ys[near] - cy, xs[near] - cx)
     nb = 72
     abin = ((ang + np.pi) / (2 * np.pi) * nb).astype(int) % nb
     centres = (np.arange(nb) + 0.5) / nb * 2 * np.pi - np.pi
-    tol = max(0.5 / mmpx, 1.5)
     step = max(0.4 / mmpx, 1.0)
-    best = r
-    rr = r + max(1.0 / mmpx, 3.0)
-    while rr <= r_max:
+    out = []
+    rr = lo
+    while rr <= hi:
         by, bx = cy + rr * np.sin(centres), cx + rr * np.cos(centres)
         visible = (by >= 0) & (by < h) & (bx >= 0) & (bx < w)
         if visible.sum() >= nb // 5:
             hit = np.zeros(nb, dtype=bool)
             hit[abin[np.abs(d - rr) <= tol]] = True
             if (hit & visible).sum() >= 0.65 * visible.sum():
-                best = rr
+                out.append(float(rr))
         rr += step
-    return float(best)
+    return out
+
+
+def _stamp_evidence(labels, bboxes, count, lab, cy, cx, r, mmpx) -> bool:
+    """A ring of ink is a stamp only with a stamp's other parts: a second concentric ring (inside
+    at 0.5-0.9 r, or outside up to 1.8 r), or lettering (>= 6 letter-sized components, 1-7 mm,
+    in the band between 0.5 r and 1.6 r). A round loop of a signature has neither."""
+    mask = labels > 0
+    gap = max(1.5 / mmpx, 4.0)
+    if _ring_radii(mask, cy, cx, 0.5 * r, r - gap, mmpx):
+        return True
+    if _ring_radii(mask, cy, cx, r + gap, min(1.8 * r, STAMP_R_MM[1] / mmpx), mmpx):
+        return True
+    letters = 0
+    for other in range(1, count + 1):
+        if other == lab:
+            continue
+        y0, x0, y1, x1 = bboxes[other]
+        size = max(y1 - y0, x1 - x0) * mmpx
+        if not (1.0 <= size <= 7.0):
+            continue
+        d = np.hypot((y0 + y1) / 2 - cy, (x0 + x1) / 2 - cx)
+        if 0.5 * r <= d <= 1.6 * r:
+            letters += 1
+    return letters >= 6
+
+
+def _outer_ring(mask: np.ndarray, cy: float, cx: float, r: float, mmpx: float) -> float:
+    """Radius of the outermost ring concentric with a found stamp circle (``r`` if none).
+
+    A stamp is usually two rings with lettering between them; when the outer ring runs off the
+    area only the inner one passes the circle test."""
+    r_max = min(1.8 * r, STAMP_R_MM[1] / mmpx)
+    radii = _ring_radii(mask, cy, cx, r + max(1.0 / mmpx, 3.0), r_max, mmpx)
+    return max(radii) if radii else r
 
 
 def signature_presence(
@@ -347,7 +384,7 @@ def signature_presence(
             objs = _bboxes(labels, count)
 
     strokes = []
-    n_specks = n_lines = n_blobs = 0
+    n_specks = n_lines = n_blobs = n_arcs = 0
     for lab in range(1, count + 1):
         y0, x0, y1, x1 = objs[lab]
         bh_mm, bw_mm = (y1 - y0) * mmpx, (x1 - x0) * mmpx
@@ -365,18 +402,27 @@ def signature_presence(
         if big >= LINE_MIN_MM and length_mm < 1.2 * diag and min(bh_mm, bw_mm) < 0.12 * big + 1.0:
             n_lines += 1
             continue
+        if big >= 2 * STAMP_R_MM[0] * 0.5 and _is_arc(labels, lab, objs[lab], mmpx, rng):
+            n_arcs += 1  # a piece of a stamp's ring (the rest of the stamp outside the area)
+            continue
         strokes.append((length_mm, diag, big, x0, y0, x1, y1))
     total = sum(s[0] for s in strokes)
     largest = max((s[2] for s in strokes), default=0.0)
+    # the curvature of the pen's path is judged on the strokes of some size: the letters of a
+    # stamp left over, dots and dust say nothing about it
+    major = [s for s in strokes if s[2] >= MAJOR_MM] or strokes
     if strokes:
         ux0 = min(s[3] for s in strokes)
         ux1 = max(s[5] for s in strokes)
         uy0 = min(s[4] for s in strokes)
         uy1 = max(s[6] for s in strokes)
         span_w, span_h = (ux1 - ux0) * mmpx, (uy1 - uy0) * mmpx
-        tort = total / max(sum(s[1] for s in strokes), 1e-6)
+        tort = sum(s[0] for s in major) / max(sum(s[1] for s in major), 1e-6)
+        # one long winding stroke is a signature's hand even beside a flat underline
+        winding = [s[0] / max(s[1], 1e-6) for s in major if s[0] >= WINDING_LEN_MM]
+        wind = max(winding, default=0.0)
     else:
-        span_w = span_h = tort = 0.0
+        span_w = span_h = tort = wind = 0.0
     small_chars = sum(1 for s in strokes if s[2] < 5.0)
     feats.update(
         strokes=len(strokes),
@@ -385,9 +431,11 @@ def signature_presence(
         span_w_mm=round(span_w, 1),
         span_h_mm=round(span_h, 1),
         tortuosity=round(tort, 2),
+        winding=round(wind, 2),
         specks=n_specks,
         lines=n_lines,
         blobs=n_blobs,
+        arcs=n_arcs,
         small_components=small_chars,
         ink_share=round(float(mask.mean()), 4),
     )
@@ -395,7 +443,7 @@ def signature_presence(
         total >= SIGNED_LEN_MM
         and largest >= SIGNED_LARGEST_MM
         and span_w >= SIGNED_WIDTH_MM
-        and tort >= 1.3
+        and (tort >= TORT_MIN or wind >= WINDING_MIN)
     ):
         # many small, similar components and no large one look like printed text left over
         if small_chars >= 8 and largest < 10.0 and small_chars > 0.7 * len(strokes):
@@ -405,7 +453,7 @@ def signature_presence(
             (total - SIGNED_LEN_MM) / SIGNED_LEN_MM,
             (largest - SIGNED_LARGEST_MM) / SIGNED_LARGEST_MM,
             (span_w - SIGNED_WIDTH_MM) / SIGNED_WIDTH_MM,
-            (tort - 1.3) / 1.3,
+            max((tort - TORT_MIN) / TORT_MIN, (wind - WINDING_MIN) / WINDING_MIN),
         )
         conf = float(np.clip(0.7 + 0.3 * margin, 0.7, 0.99))
         feats["reason"] = "pen strokes" + (" beside a stamp" if stamps else "")
@@ -421,6 +469,25 @@ def signature_presence(
         return "not_signed", round(conf, 2), feats
     feats["reason"] = "some ink, not clearly a signature"
     return "uncertain", 0.5, feats
+
+
+def _is_arc(labels, lab, bbox, mmpx: float, rng) -> bool:
+    """Is component ``lab`` a piece of a circle of a stamp's size (>= 85% of its pixels within
+    0.6 mm of one circle of radius 6-32 mm)? A pen's path does not keep one radius that long."""
+    y0, x0, y1, x1 = bbox
+    ys, xs = np.nonzero(labels[y0:y1, x0:x1] == lab)
+    if len(ys) < 30:
+        return False
+    ys = ys.astype(np.float64) + y0
+    xs = xs.astype(np.float64) + x0
+    tol = max(0.6 / mmpx, 2.0)
+    fit = _fit_circle(ys, xs, tol, rng)
+    if fit is None:
+        return False
+    cy, cx, r = fit
+    if not (STAMP_R_MM[0] <= r * mmpx <= STAMP_R_MM[1]):
+        return False
+    return float((np.abs(np.hypot(ys - cy, xs - cx) - r) < tol).mean()) >= 0.85
 
 
 def _bboxes(labels: np.ndarray, count: int) -> dict[int, tuple[int, int, int, int]]:

@@ -482,7 +482,8 @@ def judge_signature(
         return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
     if call not in ("signed", "not_signed", "uncertain"):
         call = "uncertain"
-    return call, float(conf), crop, []
+    notes = [f"signature: {_features.get('reason', 'uncertain')}"] if call == "uncertain" else []
+    return call, float(conf), crop, notes
 
 
 # ---------------------------------------------------------------- decisions
