@@ -25,7 +25,14 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from PIL import Image
 
-__all__ = ["box_fill", "ink_mask", "signature_presence", "tick_state", "components"]
+__all__ = [
+    "box_fill",
+    "components",
+    "edge_text_bands",
+    "ink_mask",
+    "signature_presence",
+    "tick_state",
+]
 
 DEFAULT_DPI = 200.0
 
@@ -41,6 +48,13 @@ MAJOR_MM = 5.0
 """Strokes at least this large (mm) carry the curvature (tortuosity) of a signature."""
 TORT_MIN = 1.3
 """Path length over extent (diagonal) of the major strokes together: straight marks are ~1."""
+FOREIGN_MM = 7.0
+RULE_RUN_MM = 20.0
+RULE_SHARE_MIN = 0.5
+"""A ruling line runs >= RULE_RUN_MM and over half the area's width (or height)."""
+TEXT_LINE_MM = 6.0
+TEXT_EDGE_MM = 8.0
+"""Only glyph-sized marks within TEXT_LINE_MM of height, TEXT_EDGE_MM from an edge: a text line."""
 WINDING_MIN = 1.5
 WINDING_LEN_MM = 20.0
 """Or one stroke of at least WINDING_LEN_MM that winds (its own length / diagonal >= 1.5)."""
@@ -110,6 +124,48 @@ def ink_mask(
     n = np.clip(a / bg * 255.0, 0, 255)
     thr = float(np.clip(_otsu(n), 0.55 * 255, 0.72 * 255))
     return n < thr, thr
+
+
+def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
+    """The mask without straight horizontal / vertical runs of ink >= RULE_RUN_MM and half the
+    area across (table rules, long underlines, a box's border). A run may wander +-2 pixels across its direction, so rules a
+    degree or two off the axis (a phone photo's perspective) are found too. A pen does not draw
+    that straight for that long, and a straight stroke is no evidence of a signature anyway."""
+    out = mask.copy()
+    n = int(RULE_RUN_MM * dpi / 25.4)
+    k = 2
+    for m, t in ((mask, False), (mask.T, True)):
+        h, w = m.shape
+        if h <= 2 * k or w < n:
+            continue
+        need = max(n, int(RULE_SHARE_MIN * w))
+        wide = m.copy()
+        for d in range(1, k + 1):
+            wide[d:] |= m[:-d]
+            wide[:-d] |= m[d:]
+        p = np.zeros((h, w + 2), dtype=np.int8)
+        p[:, 1:-1] = wide
+        dd = np.diff(p, axis=1)
+        rs, cs = np.nonzero(dd == 1)
+        _, ce = np.nonzero(dd == -1)
+        long = (ce - cs) >= need
+        for r, c0, c1 in zip(rs[long], cs[long], ce[long], strict=True):
+            if t:
+                out[c0:c1, max(0, r - k) : r + k + 1] = False
+            else:
+                out[max(0, r - k) : r + k + 1, c0:c1] = False
+    if (out == mask).all():
+        return out
+    # what is left of a ruling line (its ends, where it bends off the axis) goes with it: a
+    # component that lost most of its ink here was a line
+    labels, count = components(mask)
+    before = np.bincount(labels.ravel(), minlength=count + 1)
+    after = np.bincount(labels[out], minlength=count + 1)
+    gone = np.nonzero(after < 0.5 * before)[0]
+    gone = gone[gone > 0]
+    if len(gone):
+        out &= ~np.isin(labels, gone)
+    return out
 
 
 def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
@@ -297,6 +353,25 @@ def _stamp_evidence(labels, bboxes, count, lab, cy, cx, r, mmpx) -> bool:
     return letters >= 6
 
 
+def _foreign_on_stamp(labels, dist, disk, on, radius, mmpx) -> float:
+    """Size (mm) of the largest ink on a stamp's disk that is not the stamp's: a stamp's parts
+    (rings, lettering along them, the emblem's small letters) each stay within a narrow band of
+    radii or are small; a pen stroke written over the stamp crosses it (its radii on the disk
+    spread over > 0.45 of the radius) and is >= 7 mm across."""
+    out = 0.0
+    for lb in np.nonzero(on)[0]:
+        if lb == 0 or on[lb] < 20:
+            continue
+        ys, xs = np.nonzero((labels == lb) & disk)
+        size = max(ys.max() - ys.min(), xs.max() - xs.min()) * mmpx
+        if size < FOREIGN_MM:
+            continue
+        dl = dist[ys, xs]
+        if dl.max() - dl.min() > 0.45 * radius:
+            out = max(out, float(size))
+    return out
+
+
 def _outer_ring(mask: np.ndarray, cy: float, cx: float, r: float, mmpx: float) -> float:
     """Radius of the outermost ring concentric with a found stamp circle (``r`` if none).
 
@@ -350,6 +425,7 @@ def signature_presence(
     yy, xx = np.mgrid[0:h, 0:w] if stamps else (None, None)
     inside = np.zeros((h, w), dtype=bool)
     ring_off = 0.0
+    foreign = 0.0
     for cy, cx, r, lab in stamps:
         # the found circle may be the inner ring of a stamp whose outer ring is cut off by the
         # area's edge: the letters between the rings are the stamp's too
@@ -368,6 +444,16 @@ def signature_presence(
                 dl = dist[comp]
                 if dl.min() >= r - slack and dl.max() <= r_hi + slack:
                     inside |= comp
+        # a component lying almost wholly on the stamp's disk is the stamp's (a letter or a piece
+        # of ring that sticks out where the print is a little oval); a pen stroke crossing the
+        # stamp reaches well beyond it and keeps its outer part
+        disk = dist <= max(r_out, r) * 1.12 + 2
+        on = np.bincount(labels[disk], minlength=count + 1)
+        mostly = np.nonzero((on >= 0.9 * areas) & (on > 0))[0]
+        mostly = mostly[mostly > 0]
+        if len(mostly):
+            inside |= np.isin(labels, mostly)
+        foreign = max(foreign, _foreign_on_stamp(labels, dist, disk, on, max(r_out, r), mmpx))
         sel = labels == lab
         py, px = np.nonzero(sel)
         rr = np.hypot(py - cy, px - cx)
@@ -375,8 +461,10 @@ def signature_presence(
         off = (np.abs(rr - r) > tol) & (rr < r)
         ring_off = max(ring_off, float(off.mean()) if len(rr) else 0.0)
     feats["stamp_ring_off"] = round(ring_off, 3)
-    if stamps:
-        mask = mask & ~inside
+    feats["on_stamp_mm"] = round(foreign, 1)
+    ruled = strip_rules(mask, dpi)
+    if stamps or (ruled != mask).any():
+        mask = ruled & ~inside
         labels, count = components(mask)
         if count:
             areas = np.bincount(labels.ravel(), minlength=count + 1)
@@ -423,6 +511,7 @@ def signature_presence(
         wind = max(winding, default=0.0)
     else:
         span_w = span_h = tort = wind = 0.0
+        uy0 = uy1 = 0
     small_chars = sum(1 for s in strokes if s[2] < 5.0)
     feats.update(
         strokes=len(strokes),
@@ -458,7 +547,23 @@ def signature_presence(
         conf = float(np.clip(0.7 + 0.3 * margin, 0.7, 0.99))
         feats["reason"] = "pen strokes" + (" beside a stamp" if stamps else "")
         return "signed", round(conf, 2), feats
+    edge_mm = min(uy0, h - uy1) * mmpx if strokes else 0.0
+    if (
+        len(strokes) >= 4
+        and largest < MAJOR_MM
+        and span_h <= TEXT_LINE_MM
+        and edge_mm <= TEXT_EDGE_MM
+        and n_blobs == 0
+        and not (stamps and (ring_off > 0.35 or foreign))
+    ):
+        # glyph-sized marks on one line at the area's edge: a printed name or date line that
+        # was not masked (e.g. under a stamp, where the OCR could not read it)
+        feats["reason"] = "a line of text at the edge" + (" and a stamp" if stamps else "")
+        return "not_signed", 0.7, feats
     if total < EMPTY_LEN_MM and largest < 4.0 and n_blobs == 0:
+        if stamps and foreign:
+            feats["reason"] = "ink written over the stamp, not told apart from it"
+            return "uncertain", 0.4, feats
         if stamps and ring_off > 0.35:
             feats["reason"] = "ink joined to the stamp ring inside it"
             return "uncertain", 0.4, feats
@@ -488,6 +593,66 @@ def _is_arc(labels, lab, bbox, mmpx: float, rng) -> bool:
     if not (STAMP_R_MM[0] <= r * mmpx <= STAMP_R_MM[1]):
         return False
     return float((np.abs(np.hypot(ys - cy, xs - cx) - r) < tol).mean()) >= 0.85
+
+
+def edge_text_bands(area: Image.Image, line_h: float, dpi: float = DEFAULT_DPI) -> tuple[int, int]:
+    """(top, bottom) rows of ``area`` without the lines of text that sit on its top and bottom
+    edges (a date line, a decision line, a printed name the OCR did not read).
+
+    A text line is a band of ink rows at most 2 line heights tall, separated from the rest by
+    blank rows (>= 0.4 line height), starting within 1.5 line heights of the edge, and made of at
+    least 4 separate glyph-sized components. A signature is taller and joined up, so it is left
+    alone; what touches a signature is left too (a wrong cut would hide it)."""
+    a = _gray(area)
+    h, w = a.shape
+    if h < 8 or w < 8:
+        return 0, h
+    mask, _ = ink_mask(a, dpi)
+    labels, count = components(strip_rules(mask, dpi))
+    if not count:
+        return 0, h
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    speck = (SPECK_MM * dpi / 25.4) ** 2 / 4
+    keep = np.r_[False, sizes[1:] >= speck]
+    mask = keep[labels]
+    rows = mask.any(axis=1)
+    runs = []  # (start, end) of ink row bands
+    y = 0
+    while y < h:
+        if rows[y]:
+            y1 = y
+            while y1 < h and rows[y1]:
+                y1 += 1
+            runs.append([y, y1])
+            y = y1
+        else:
+            y += 1
+    gap = max(2, int(0.4 * line_h))
+    bands: list[list[int]] = []
+    for r0, r1 in runs:  # rows closer than the gap belong to one band (i dots, accents)
+        if bands and r0 - bands[-1][1] < gap:
+            bands[-1][1] = r1
+        else:
+            bands.append([r0, r1])
+
+    def texty(b0: int, b1: int) -> bool:
+        if b1 - b0 > 2.0 * line_h:
+            return False
+        sub = labels[b0:b1]
+        ids = np.unique(sub[mask[b0:b1]])
+        # every component of the band lies inside it (none reaches into the rest of the area)
+        whole = [i for i in ids if not (labels[:b0] == i).any() and not (labels[b1:] == i).any()]
+        return len(whole) == len(ids) and len(ids) >= 4
+
+    top, bottom = 0, h
+    edge = 1.5 * line_h
+    while bands and bands[0][0] - top <= edge and texty(*bands[0]) and len(bands) > 0:
+        top = bands.pop(0)[1]
+    while bands and bottom - bands[-1][1] <= edge and texty(*bands[-1]):
+        bottom = bands.pop()[0]
+    if bottom - top < line_h:
+        return 0, h
+    return top, bottom
 
 
 def _bboxes(labels: np.ndarray, count: int) -> dict[int, tuple[int, int, int, int]]:

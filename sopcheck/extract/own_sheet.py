@@ -249,9 +249,19 @@ def _read_date(crop: Image.Image, langs: str):
     found = find_date(text)
     if found is None:
         return None, text, conf, "no date recognised in the date field"
+    if stray_digits(text, found[1]):
+        return None, text, conf, "digits beside the date read: which date is meant is unclear"
     if conf < 0.6:
         return None, text, conf, "date read with low OCR confidence"
     return found[0], text, conf, None
+
+
+def stray_digits(text: str, matched: str) -> bool:
+    """Digits in ``text`` outside the date that was matched ('1 3/3/2024': a handwritten 13 read
+    with a gap): the date may be another one, so it is not used."""
+    i = text.find(matched)
+    rest = text[:i] + " " + text[i + len(matched) :] if i >= 0 else text
+    return any(ch.isdigit() for ch in rest)
 
 
 def read_own(pages, pack, *, rel: str = "") -> SheetReading | None:
