@@ -229,7 +229,7 @@ def test_unreadable_file_becomes_an_error_reading(tmp_path, pack):
 def test_own_sheet_reader_failure_falls_back_to_free_form(columns_png, pack, monkeypatch):
     own = pytest.importorskip("sopcheck.extract.own_sheet")
 
-    def boom(pages, pack):
+    def boom(pages, pack, **_kw):
         raise RuntimeError("injected")
 
     monkeypatch.setattr(own, "read_own", boom)

@@ -387,11 +387,14 @@ def signature_presence(
     mask_boxes: Iterable[Sequence[int]] = (),
     *,
     dpi: float = DEFAULT_DPI,
+    colour: Image.Image | None = None,
 ) -> tuple[str, float, dict]:
     """Is there a handwritten signature in ``area``?
 
     ``mask_boxes`` are printed-text boxes (x, y, w, h) in the area's pixel coordinates; they are
-    blanked before judging. Returns (call, confidence, features) with call 'signed', 'not_signed'
+    blanked before judging. ``colour``: the same area in colour (RGB), when the page has colour:
+    pen strokes written over a stamp are then told from the stamp's ink by their colour
+    (``inkcolour.pen_over_stamp``). Returns (call, confidence, features) with call 'signed', 'not_signed'
     or 'uncertain'; features are the measurements the call rests on (millimetres).
     """
     a = _gray(area).copy()
@@ -426,6 +429,8 @@ def signature_presence(
     inside = np.zeros((h, w), dtype=bool)
     ring_off = 0.0
     foreign = 0.0
+    disks: list = []
+    ring_px = np.zeros((h, w), dtype=bool)
     for cy, cx, r, lab in stamps:
         # the found circle may be the inner ring of a stamp whose outer ring is cut off by the
         # area's edge: the letters between the rings are the stamp's too
@@ -453,13 +458,29 @@ def signature_presence(
         mostly = mostly[mostly > 0]
         if len(mostly):
             inside |= np.isin(labels, mostly)
-        foreign = max(foreign, _foreign_on_stamp(labels, dist, disk, on, max(r_out, r), mmpx))
+        disks.append((dist, disk, max(r_out, r)))
         sel = labels == lab
+        ring_px |= sel & (np.abs(dist - r) <= max(0.5 / mmpx, 1.5))
         py, px = np.nonzero(sel)
         rr = np.hypot(py - cy, px - cx)
         tol = max(1.0 / mmpx, 3.0)
         off = (np.abs(rr - r) > tol) & (rr < r)
         ring_off = max(ring_off, float(off.mean()) if len(rr) else 0.0)
+    pen = None
+    if stamps and colour is not None and colour.size == area.size:
+        from .inkcolour import pen_over_stamp
+
+        pen, cinfo = pen_over_stamp(colour, mask, ring_px, inside)
+        feats.update(cinfo)
+        if pen is not None:
+            inside &= ~pen
+    if disks:
+        # what is written over a stamp and not told apart from it (by colour) keeps the call
+        # from 'not_signed'
+        flab, fcount = (labels, count) if pen is None else components(mask & ~pen)
+        for dist, disk, radius in disks:
+            on = np.bincount(flab[disk], minlength=fcount + 1)
+            foreign = max(foreign, _foreign_on_stamp(flab, dist, disk, on, radius, mmpx))
     feats["stamp_ring_off"] = round(ring_off, 3)
     feats["on_stamp_mm"] = round(foreign, 1)
     ruled = strip_rules(mask, dpi)

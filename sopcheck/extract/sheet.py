@@ -517,10 +517,11 @@ def _crop_png(img: Image.Image) -> bytes:
 
 
 def judge_signature(
-    img: Image.Image, region, words: list[Word]
+    img: Image.Image, region, words: list[Word], colour: Image.Image | None = None
 ) -> tuple[str, float, bytes, list[str]]:
     x, y, w, h = region
     area = mask_rules(img.crop((x, y, x + w, y + h)))
+    carea = colour.crop((x, y, x + w, y + h)) if colour is not None else None
     masks = []
     for wd in words:
         if not _is_printed(wd):
@@ -533,7 +534,7 @@ def judge_signature(
     if ink is None:
         return "uncertain", 0.0, crop, ["ink classifier not available"]
     try:
-        call, conf, _features = ink.signature_presence(area, masks)
+        call, conf, _features = ink.signature_presence(area, masks, colour=carea)
     except Exception as e:  # the classifier failing on one area is a review, not a crash
         return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
     if call not in ("signed", "not_signed", "uncertain"):
@@ -813,7 +814,7 @@ def _page_words(page: Page, langs: str) -> list[Word]:
     return ocr.ocr_image(page.image, langs, psm=3, page=page.number)
 
 
-def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetReading:
+def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=None) -> SheetReading:
     langs = ocr.usable_langs(getattr(pack, "ocr_languages", None) or ocr.DEFAULT_LANGS)
     per_page: dict[int, tuple[Page, list[Word], list[Line]]] = {}
     cands: list[Candidate] = []
@@ -850,7 +851,9 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
             rnotes.append(
                 "no name / NIP line below the label: signature area is a fixed share of the page"
             )
-        sig, sconf, crop, n = judge_signature(img, region, words)
+        idx = next((i for i, p in enumerate(pages) if p.number == c.page), None)
+        colour = colours[idx] if colours and idx is not None and idx < len(colours) else None
+        sig, sconf, crop, n = judge_signature(img, region, words, colour)
         rnotes += n
         decision, dstate, dconf, n = read_decision(img, block, lines, words)
         rnotes += n
@@ -891,9 +894,10 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
     )
 
 
-def read_free_form(pages: list[Page], pack, *, file: str = "") -> SheetReading:
-    """Any sheet that names the roles, read by OCR (pages with a text layer use it instead)."""
-    return read_roles(pages, pack, kind="free-form", file=file)
+def read_free_form(pages: list[Page], pack, *, file: str = "", colours=None) -> SheetReading:
+    """Any sheet that names the roles, read by OCR (pages with a text layer use it instead).
+    ``colours``: per page, the page in colour or None (to tell pen from stamp ink)."""
+    return read_roles(pages, pack, kind="free-form", file=file, colours=colours)
 
 
 def read_text_pdf(pages: list[Page], pack, *, file: str = "") -> SheetReading:
