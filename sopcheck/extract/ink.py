@@ -9,11 +9,18 @@ thresholds apply to a 150 dpi phone photo and a 300 dpi scan:
 - a speck (< 1.2 mm across) is dust or JPEG noise; a long straight thin component is a printed
   rule or a box border; a component with a stroke wider than 2.5 mm is a smudge or shadow, not
   pen;
+- straight runs of ink over half the area and >= 20 mm (table rules, underlines; +-2 px of
+  wander for a photo's slant) are removed, with what is left of them;
 - a round official stamp (cap) is found as a circle (RANSAC fit, >= 75% of its circumference
-  inked, radius 6-32 mm): everything inside it is the stamp. Ink outside the circle is judged
-  like any other ink, so a signature over a stamp still counts; ink joined to the ring inside
-  the circle makes the call 'uncertain';
-- a signature is >= 35 mm of curved pen stroke, >= 10 mm wide, with one stroke >= 6 mm across.
+  inked, radius 6-32 mm) with a stamp's other parts (a second concentric ring or lettering):
+  everything on its disk is the stamp, unless the page has colour and the ink differs from the
+  stamp's ring colour (``inkcolour``: a pen over the stamp). Ink outside is judged like any other
+  ink, so a signature over a stamp still counts; pen-sized ink over the stamp that colour cannot
+  split, or ink joined to the ring inside it, makes the call 'uncertain', never 'not_signed';
+- a piece of a circle (a stamp's ring outside the area) is not a stroke; glyph-sized marks on
+  one line at the area's edge are a text line the OCR missed;
+- a signature is >= 35 mm of curved pen stroke (the major strokes wind, or one long stroke does),
+  >= 10 mm wide, with one stroke >= 6 mm across.
   Little or no stroke (< 8 mm) is 'not_signed'; anything in between, printed text left over
   (many small characters), smudges or straight strokes only are 'uncertain', never 'signed'.
 """
