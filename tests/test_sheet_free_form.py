@@ -229,7 +229,7 @@ def test_unreadable_file_becomes_an_error_reading(tmp_path, pack):
 def test_own_sheet_reader_failure_falls_back_to_free_form(columns_png, pack, monkeypatch):
     own = pytest.importorskip("sopcheck.extract.own_sheet")
 
-    def boom(pages, pack):
+    def boom(pages, pack, **_kw):
         raise RuntimeError("injected")
 
     monkeypatch.setattr(own, "read_own", boom)
@@ -331,3 +331,39 @@ def test_missing_nip_line_takes_the_row_neighbours_end():
     assert blocks[ROLES[1]].end == 1060 and blocks[ROLES[1]].name_found
     assert sheet_mod._is_id_number(_w("19830514", 0, 0, 118, 18))
     assert not sheet_mod._is_id_number(_w("12-03-2024", 0, 0, 118, 18))
+
+
+def test_colour_pages_match_the_prepared_grey_pages(tmp_path):
+    """read_sheet's colour copy of a page has the grey page's geometry (resolution, turn, deskew),
+    so a crop of one is a crop of the other."""
+    from sopcheck.extract.pages import load_pages
+    from sopcheck.extract.sheets import colour_pages
+
+    img = columns_sheet((True, False, True), ("setuju",) * 3, (None,) * 3).convert("RGB")
+    d = ImageDraw.Draw(img)
+    d.ellipse([300, 1500, 500, 1700], outline=(110, 50, 160), width=8)  # a purple stamp ring
+    img = img.resize((img.width * 3 // 4, img.height * 3 // 4)).rotate(
+        -2.0, expand=True, fillcolor=(255, 255, 255)
+    )
+    path = tmp_path / "sheet.jpg"
+    img.save(path, quality=90)
+    pages = load_pages(path)
+    colours = colour_pages(path, pages)
+    assert colours[0] is not None and colours[0].size == pages[0].image.size
+    diff = np.abs(
+        np.asarray(colours[0].convert("L"), dtype=np.float32)
+        - np.asarray(pages[0].image, dtype=np.float32)
+    )
+    assert float(diff.mean()) < 4.0
+    # a grey source has no colour to give
+    img.convert("L").save(tmp_path / "grey.png")
+    assert colour_pages(tmp_path / "grey.png", load_pages(tmp_path / "grey.png")) == [None]
+
+
+def test_a_date_with_stray_digits_beside_it_is_not_used():
+    from sopcheck.extract.own_sheet import stray_digits
+
+    assert stray_digits("1 3/3/2024", "3/3/2024")
+    assert not stray_digits("13/3/2024", "13/3/2024")
+    assert not stray_digits("Tgl. 13 Maret 2024.", "13 Maret 2024")
+    assert sheet_mod._stray_digits("1 3 Maret 2024", "3 Maret 2024")

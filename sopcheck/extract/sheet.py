@@ -225,6 +225,27 @@ def _column(c: Candidate, labels: dict[str, Candidate], page_w: int) -> tuple[in
     return max(0, left), min(page_w, right)
 
 
+def _alone_in_row(
+    c: Candidate, labels: dict[str, Candidate], words: list[Word], page_w: int, page_h: int
+) -> bool:
+    """No other label on the label's band and one name / NIP column below it: the block owns the
+    whole width of the page (a signature may sit anywhere on it, e.g. in a list of blocks)."""
+    x, y, w, h = c.box
+    for other in labels.values():
+        if other is not c and other.page == c.page:
+            oy, oh = other.box[1], other.box[3]
+            if not (oy > y + 3 * h or oy + oh < y - 3 * h):
+                return False
+    below = [
+        wd
+        for wd in words
+        if (_is_nip(wd) or _is_id_number(wd)) and y + h < wd.y < y + h + 0.3 * page_h
+    ]
+    xs = [wd.x for wd in below if _is_nip(wd)] or [wd.x for wd in below]
+    # blocks of a row whose labels were not read leave their own NIP lines elsewhere on the row
+    return not xs or max(xs) - min(xs) < 0.3 * page_w
+
+
 def _dark(a: np.ndarray) -> np.ndarray:
     """Ink pixels: at or below the Otsu threshold (class 0), never lighter than 160."""
     t = min(otsu(a), 160) if a.size else 128
@@ -335,6 +356,8 @@ def role_block(
 ) -> Block:
     x0, x1 = _column(c, labels, page_w)
     lx, ly, lw, lh = c.box
+    if _alone_in_row(c, labels, words, page_w, page_h):
+        x0, x1 = 0, page_w
     if img is not None:
         x0, x1 = clip_at_rules(
             img, x0, x1, ly + lh, int(ly + lh + SIG_FALLBACK_SHARE * page_h), lx + lw / 2
@@ -430,6 +453,39 @@ def signature_area(block: Block, words: list[Word], label_h: int) -> tuple[int, 
     return block.x0, y0, block.x1 - block.x0, y1 - y0
 
 
+def trim_region(img: Image.Image, region, words: list[Word], line_h: int):
+    """The signature area without lines of text on its top and bottom edges that the OCR missed
+    (a handwritten date line, an underlined bold name): see ``ink.edge_text_bands``."""
+    ink = _ink()
+    x, y, w, h = region
+    if ink is None or h < 2 * line_h:
+        return region
+    area = _masked_area(img, region, words)
+    top, bottom = ink.edge_text_bands(area, line_h)
+    pad = max(2, line_h // 4)
+    top = top + pad if top else 0
+    bottom = bottom - pad if bottom < h else h
+    if bottom - top < line_h:
+        return region
+    return x, y + top, w, bottom - top
+
+
+def _masked_area(img: Image.Image, region, words: list[Word]) -> Image.Image:
+    """The area cut from the page, ruling lines and printed words whitened."""
+    x, y, w, h = region
+    area = mask_rules(img.crop((x, y, x + w, y + h)))
+    a = np.asarray(area.convert("L"), dtype=np.uint8).copy()
+    paper = int(np.percentile(a, 90)) if a.size else 255
+    for wd in words:
+        if not _is_printed(wd):
+            continue
+        x0, y0 = max(0, wd.x - x), max(0, wd.y - y)
+        x1, y1 = min(w, wd.x + wd.w - x), min(h, wd.y + wd.h - y)
+        if x1 > x0 and y1 > y0:
+            a[y0:y1, x0:x1] = paper
+    return Image.fromarray(a, mode="L")
+
+
 # ---------------------------------------------------------------- ink (helper B's classifiers)
 
 
@@ -461,10 +517,11 @@ def _crop_png(img: Image.Image) -> bytes:
 
 
 def judge_signature(
-    img: Image.Image, region, words: list[Word]
+    img: Image.Image, region, words: list[Word], colour: Image.Image | None = None
 ) -> tuple[str, float, bytes, list[str]]:
     x, y, w, h = region
     area = mask_rules(img.crop((x, y, x + w, y + h)))
+    carea = colour.crop((x, y, x + w, y + h)) if colour is not None else None
     masks = []
     for wd in words:
         if not _is_printed(wd):
@@ -477,12 +534,13 @@ def judge_signature(
     if ink is None:
         return "uncertain", 0.0, crop, ["ink classifier not available"]
     try:
-        call, conf, _features = ink.signature_presence(area, masks)
+        call, conf, _features = ink.signature_presence(area, masks, colour=carea)
     except Exception as e:  # the classifier failing on one area is a review, not a crash
         return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
     if call not in ("signed", "not_signed", "uncertain"):
         call = "uncertain"
-    return call, float(conf), crop, []
+    notes = [f"signature: {_features.get('reason', 'uncertain')}"] if call == "uncertain" else []
+    return call, float(conf), crop, notes
 
 
 # ---------------------------------------------------------------- decisions
@@ -683,6 +741,13 @@ def _fill(img: Image.Image, box) -> float:
 _RE_TGL = re.compile(r"^(tanggal|tangal|tgl|tggl|date)$")
 
 
+def _stray_digits(text: str, matched: str) -> bool:
+    """Digits beside the matched date ('1 3/3/2024'): which date is meant is unclear."""
+    i = text.find(matched)
+    rest = text[:i] + " " + text[i + len(matched) :] if i >= 0 else text
+    return any(ch.isdigit() for ch in rest)
+
+
 def read_role_date(block: Block, lines: list[Line]) -> tuple[object, str | None, float | None]:
     """(date or None, raw text, OCR confidence) from the 'Tanggal' line of the block, else any date
     written in the block (e.g. 'Nanga Bulik, 13 Maret 2024' above the role)."""
@@ -711,6 +776,8 @@ def read_role_date(block: Block, lines: list[Line]) -> tuple[object, str | None,
         if found is None:
             continue
         d, matched = found
+        if _stray_digits(text, matched):
+            return None, text, None
         mw = [w for w in ws if w.text in matched or any(p in w.text for p in matched.split())]
         conf = float(np.mean([w.conf for w in mw])) if mw else float(np.mean([w.conf for w in ws]))
         if conf < DATE_MIN_CONF:
@@ -747,7 +814,7 @@ def _page_words(page: Page, langs: str) -> list[Word]:
     return ocr.ocr_image(page.image, langs, psm=3, page=page.number)
 
 
-def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetReading:
+def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=None) -> SheetReading:
     langs = ocr.usable_langs(getattr(pack, "ocr_languages", None) or ocr.DEFAULT_LANGS)
     per_page: dict[int, tuple[Page, list[Word], list[Line]]] = {}
     cands: list[Candidate] = []
@@ -779,11 +846,14 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
         block = blocks[role.id]
         lh = max(c.box[3], 8)
         region = signature_area(block, words, lh)
+        region = trim_region(img, region, words, lh)
         if not block.name_found:
             rnotes.append(
                 "no name / NIP line below the label: signature area is a fixed share of the page"
             )
-        sig, sconf, crop, n = judge_signature(img, region, words)
+        idx = next((i for i, p in enumerate(pages) if p.number == c.page), None)
+        colour = colours[idx] if colours and idx is not None and idx < len(colours) else None
+        sig, sconf, crop, n = judge_signature(img, region, words, colour)
         rnotes += n
         decision, dstate, dconf, n = read_decision(img, block, lines, words)
         rnotes += n
@@ -824,9 +894,10 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
     )
 
 
-def read_free_form(pages: list[Page], pack, *, file: str = "") -> SheetReading:
-    """Any sheet that names the roles, read by OCR (pages with a text layer use it instead)."""
-    return read_roles(pages, pack, kind="free-form", file=file)
+def read_free_form(pages: list[Page], pack, *, file: str = "", colours=None) -> SheetReading:
+    """Any sheet that names the roles, read by OCR (pages with a text layer use it instead).
+    ``colours``: per page, the page in colour or None (to tell pen from stamp ink)."""
+    return read_roles(pages, pack, kind="free-form", file=file, colours=colours)
 
 
 def read_text_pdf(pages: list[Page], pack, *, file: str = "") -> SheetReading:
