@@ -54,7 +54,8 @@ def _activity_start(pkg: Package, narrative, photos: tuple[PhotoInfo, ...]) -> D
 PHOTO_MODULES = ("sopcheck.extract.photos", "sopcheck.dates")
 SHEET_MODULES = (
     "sopcheck.extract.sheets", "sopcheck.extract.sheet", "sopcheck.extract.pages", "sopcheck.extract.ocr",
-    "sopcheck.extract.ink", "sopcheck.extract.own_sheet", "sopcheck.template", "sopcheck.dates",
+    "sopcheck.extract.ink", "sopcheck.extract.inkcolour", "sopcheck.extract.own_sheet", "sopcheck.template",
+    "sopcheck.dates",
 )  # fmt: skip
 
 
