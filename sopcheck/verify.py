@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -256,8 +257,17 @@ def _short(entry: dict[str, Any] | None) -> str:
     return entry.get("link") and f"-> {entry['link']}" or entry.get("error") or "-"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(line: str) -> str:
+    """No terminal escape from a file name; a name that is not UTF-8 shown as \\xNN escapes."""
+    line = line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", line)
+
+
 def render(v: Verification) -> list[str]:
-    """The verification as lines of text in ``v.lang``."""
+    """The verification as lines of text in ``v.lang``; file names made printable."""
     lang = v.lang
     lines = [
         label("verify.head", lang, report=v.report, sha=v.report_sha256, batch=v.batch, n=v.files)
@@ -277,5 +287,5 @@ def render(v: Verification) -> list[str]:
 def verify_command(args) -> int:
     """``sopcheck verify REPORT BATCH``: 0 when identical, 1 (ExitCode.FINDINGS) when anything differs."""
     v = verify(args.report, args.batch, lang=args.lang, rules=args.rules)
-    print("\n".join(render(v)))
+    print("\n".join(_printable(line) for line in render(v)))
     return int(ExitCode.OK if v.identical else ExitCode.FINDINGS)

@@ -223,3 +223,27 @@ def test_missing_report_and_missing_batch(audited, tmp_path, capsys):
     assert rc == ExitCode.INPUT and "tidak dapat dibaca" in out
     rc, out = _verify(report, tmp_path / "no-batch", capsys)
     assert rc == ExitCode.INPUT and "no such folder" in out
+
+
+def test_hostile_file_names_are_listed_printably(audited, capsys):
+    report, batch = audited
+    odd = os.fsencode(batch / PACKAGE) + b"/\xff\x1b]0;judul\x07.jpg"
+    with open(odd, "wb") as f:
+        f.write(b"x")
+    rc, out = _verify(report, batch, capsys, "--lang", "en")
+    assert rc == ExitCode.FINDINGS
+    assert f"ADDED    {PACKAGE}/\\xff\\x1b]0;judul\\x07.jpg" in out
+    assert "\x1b" not in out and "\x07" not in out
+
+
+def test_a_name_that_is_not_utf8_round_trips_through_the_report(tmp_path):
+    batch = tmp_path / "batch"
+    pkg = make_package(batch)
+    with open(os.fsencode(pkg / "foto") + b"/IMG_\xff\xfe.jpg", "wb") as f:
+        f.write((pkg / "foto" / "IMG_0001.jpg").read_bytes() + b"\0")
+    report = _audit(batch, tmp_path / "r")
+    report.read_bytes().decode("utf-8")  # the report stays valid UTF-8 JSON
+    assert verify(report, batch).identical
+    os.unlink(os.fsencode(pkg / "foto") + b"/IMG_\xff\xfe.jpg")
+    (change,) = verify(report, batch).changes
+    assert change.kind == "missing" and change.file == f"{PACKAGE}/foto/IMG_\udcff\udcfe.jpg"
