@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -14,7 +14,7 @@ from .errors import BatchError, UsageError
 from .executor import run, usable_cores
 from .extract.documents import read_register
 from .model import AuditResult, PackageResult
-from .rulepack import RulePack, load_rulepack
+from .rulepack import RulePack, load_rulepack, with_trust
 from .verify import inventory
 
 Progress = Callable[[PackageResult], None]
@@ -51,6 +51,7 @@ def check(
     on_start: Callable[[int], None] | None = None,
     cache: str | Path | bool | None = None,
     read_sheets: bool = True,
+    trust: Sequence[str | Path] = (),
 ) -> AuditResult:
     """Check every package of the batch at ``path`` against a rule pack.
 
@@ -60,9 +61,12 @@ def check(
     ``on_start(total)`` and ``progress(result)`` let a caller show progress.
     ``cache``: a folder for the extraction cache, None for the default (``sopcheck.cache.default_dir``),
     False for none. ``read_sheets``: OCR the approval sheets (needs Tesseract, checked first).
+    ``trust``: certificate files (PEM or DER) that digital signatures may chain to, added to the
+    pack's ``trust_roots`` (digital signatures are validated when sheets are read).
     Raises RulePackError, UsageError or BatchError (no package found is an error, never a pass).
     """
     pack = rules if isinstance(rules, RulePack) else load_rulepack(rules)
+    pack = with_trust(pack, trust)
     lang = lang or pack.language
     if lang not in ("id", "en"):
         raise UsageError(f"unknown language {lang!r} (use id or en)")

@@ -88,7 +88,10 @@ def test_monthly_notebook_executes_in_english(batch: Path, tmp_path: Path) -> No
     assert "HEADINGS" not in html  # code hidden
 
 
-def test_cli_report_notebook(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_cli_report_notebook(
+    batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOPCHECK_LANG", "en")  # the command line's own words in English
     out = tmp_path / "report.html"
     argv = ["report", "--notebook", str(MONTHLY), str(batch), "-o", str(out)]
     code = main([*argv, "-p", "period", "2024-04", "--show-code"])
@@ -105,6 +108,9 @@ def test_cli_report_notebook(batch: Path, tmp_path: Path, capsys: pytest.Capture
         main(["report", "--notebook", str(MONTHLY), str(batch), "-o", str(batch / "x.html")]) == 2
     )
     assert "inside the batch" in capsys.readouterr().err
+    monkeypatch.setenv("SOPCHECK_LANG", "id")
+    assert main([*argv, "-p", "x", "1", "-p", "x", "2"]) == 2
+    assert capsys.readouterr().err.strip() == "sopcheck: galat: -p x: diberikan dua kali"
     assert main(["report", "--notebook", str(MONTHLY), str(tmp_path / "none"), "-o", str(out)]) == 4
 
 

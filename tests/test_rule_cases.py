@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from builders import (
+    CAPTION,
     DROP,
     NARRATIVE,
     PACKAGE,
@@ -650,7 +651,34 @@ def test_pst03_decision(tmp_path: Path, c: Case) -> None:
 
 
 # ----------------------------------------------------------------------------------------- PST-04
-# No trust root and no validation in this version: n/a without a signature, review with one.
+# Sheets only opened (read_sheets=False): a signature dictionary is review, not validated. Sheets
+# read: every signature is validated with pyHanko (tests/test_esign.py covers trust roots).
+
+
+def _esigned(kind: str) -> Setup:
+    """Write persetujuan.pdf: a sheet e-signed by the test PKI ('signed'), then changed after signing
+    ('tampered'), with an empty signature field only ('empty'), or with the BSrE footer only ('claim')."""
+
+    def setup(root: Path, pkg: Path) -> None:
+        from sopcheck import esigngen, pki
+
+        off = esigngen.Official(role_label="Atasan PPID Pelaksana", name="Budi Santoso",
+                                nip="198305142013121002", date=dt.date(2024, 3, 13))  # fmt: skip
+        data = esigngen.approval_pdf(package=pkg.name, activity="Musrenbang", caption=CAPTION,
+                                     officials=[off])  # fmt: skip
+        when = dt.datetime(2024, 3, 13, 1, 0, tzinfo=dt.UTC)
+        if kind in ("signed", "tampered"):
+            data = esigngen.esigned_approval(data, [(off, when)])
+        if kind == "tampered":
+            data = pki.append_page_text(data, "diubah")
+        if kind == "empty":
+            data = pki.add_signature_field(data, "TTE1")
+        (pkg / "persetujuan.pdf").write_bytes(data)
+
+    return setup
+
+
+_READ = {"read_sheets": True, "cache": False}
 
 # fmt: off
 PST04 = [
@@ -660,6 +688,16 @@ PST04 = [
     case("no-sheet", "n/a", approval=False),
     case("signed-pdf", "review", "pst04.unvalidated", "file=persetujuan-bsre.pdf", "tag=/ByteRange",
          "not validated", extra_files={"persetujuan-bsre.pdf": signed_pdf_bytes()}),
+    case("signed-pdf-read-unparseable", "error", "pst04.error", "pyHanko cannot parse", approval=False,
+         run_kw=_READ, extra_files={"persetujuan-bsre.pdf": signed_pdf_bytes()}),
+    case("esigned-no-trust-root", "review", "pst04.not_verified", "Budi Santoso", "signing_time_source",
+         approval=False, setup=_esigned("signed"), run_kw=_READ),
+    case("esigned-then-changed", "fail", "pst04.fail", "content changed after signing", approval=False,
+         setup=_esigned("tampered"), run_kw=_READ),
+    case("empty-signature-field", "fail", "pst04.empty", "never signed", approval=False,
+         setup=_esigned("empty"), run_kw=_READ),
+    case("bsre-footer-no-signature", "fail", "pst04.claim_only", "ditandatangani secara elektronik",
+         approval=False, setup=_esigned("claim"), run_kw=_READ),
 ]
 # fmt: on
 
@@ -700,6 +738,15 @@ REG01 = [
     case("csv-semicolon-with-title", "pass", "Musrenbang Kecamatan Bulik",
          setup=write_root("register.csv",
                           "no;judul;tanggal\n1;Musrenbang Kecamatan Bulik;12/03/2024\n")),
+    case("title-of-a-recurring-activity-on-another-day", "fail", "reg01.fail",
+         setup=write_root("register.csv",
+                          "no;judul;tanggal\n1;Musrenbang Kecamatan Bulik;12/04/2024\n")),
+    case("title-and-indonesian-date-in-other-columns", "pass", "Musrenbang Kecamatan Bulik",
+         setup=write_root("register.csv",
+                          "Nama Kegiatan,Hari/Tanggal,OPD\nMusrenbang Kecamatan Bulik,Selasa 12 Maret 2024,Bappeda\n")),
+    case("xlsx-title-and-date-cell", "pass", "file=register.xlsx",
+         setup=write_root("register.xlsx", xlsx_bytes([["Judul", "Tanggal"],
+                                                       ["Musrenbang Kecamatan Bulik", dt.datetime(2024, 3, 12)]]))),
     case("csv-without-package", "fail", "reg01.fail", f"value={PACKAGE}",
          "no row names this package",
          setup=write_root("register.csv", "no,paket\n1,2024-03-01-lain\n")),

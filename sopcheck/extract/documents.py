@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -72,11 +73,33 @@ def read_register(path: Path) -> list[dict[str, str]]:
     ]
 
 
+def _cell_day(value: str) -> dt.date | None:
+    """The date a register cell holds, when it is one: ISO (an XLSX date reads as "2024-03-12
+    00:00:00"), "12/03/2024", "12-03-2024" or "12 Maret 2024"."""
+    from ..dates import find_date
+
+    found = find_date(value, limit=40)
+    return found[0] if found else None
+
+
 def match_register(
-    rows: list[dict[str, str]], package_id: str, title: str | None
+    rows: list[dict[str, str]], package_id: str, title: str | None, day: dt.date | None = None
 ) -> tuple[dict[str, str], ...]:
-    """Register rows naming this package: its id or folder name in a cell, or its title."""
+    """Register rows naming this package, whatever the register's column layout.
+
+    A row names the package when one of its cells is the package's id or folder name, or when one
+    is its title and (the activity date being known) another cell holds that date: a title that
+    recurs every month ("Rapat Koordinasi") matches only the row of its own day.
+    """
     keys = {package_id.lower(), package_id.rsplit("/", 1)[-1].lower()}
-    if title:
-        keys.add(title.strip().lower())
-    return tuple(r for r in rows if any(v.strip().lower() in keys for v in r.values() if v))
+    wanted = title.strip().lower() if title else None
+
+    def names(row: dict[str, str]) -> bool:
+        cells = [v.strip().lower() for v in row.values() if v and v.strip()]
+        if any(c in keys for c in cells):
+            return True
+        if wanted is None or wanted not in cells:
+            return False
+        return day is None or any(_cell_day(c) == day for c in cells)
+
+    return tuple(r for r in rows if names(r))
