@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	@rm -rf $(DEMO)
 	$(BIN)/sopcheck sample $(DEMO)/batch
-	@$(BIN)/sopcheck check $(DEMO)/batch --out $(DEMO)/report --jobs 2 --format json,md,junit,html,register; rc=$$?; \
+	@$(BIN)/sopcheck check $(DEMO)/batch --out $(DEMO)/report --jobs 2 --format json,md,junit,html,register --trust $(DEMO)/batch/sample-trust-root.pem; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo; echo "demo: reports written to $(DEMO)/report (exit code $$rc: the sample batch breaks rules on purpose)"
 

@@ -86,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")
     c.add_argument("--trust", metavar="CERT", action="append", default=[],
                    help="a trust root (PEM or DER) for digital signatures; repeatable")  # fmt: skip
+    c.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a limit of the rule pack, e.g. --limit pixels=200000000 (repeatable; names: "
+        "file_bytes, pixels, pages, ocr_page_seconds, manifest_bytes, manifest_aliases, "
+        "files_per_package, text_bytes)",
+    )
 
     ca = sub.add_parser("cache", help="the extraction cache: info or clear")
     ca.add_argument("cache_command", choices=("info", "clear"), metavar="info|clear")
@@ -235,8 +244,18 @@ def _check(args) -> int:
             bar.set_postfix_str(res.id[-30:], refresh=False)
             bar.update(1)
 
+    rules = args.rules
+    if args.limit:
+        from .limits import parse_override
+        from .rulepack import load_rulepack
+
+        try:
+            overrides = dict(parse_override(x) for x in args.limit)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        rules = load_rulepack(args.rules).with_limits(**overrides)
     try:
-        result = check(batch, args.rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
+        result = check(batch, rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
                        progress=progress, on_start=on_start,
                        cache=False if args.no_cache else args.cache, trust=args.trust)  # fmt: skip
     finally:

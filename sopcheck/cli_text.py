@@ -71,6 +71,10 @@ HELP: dict[str, dict[str, str]] = {
     "check quiet": {"id": "tanpa bilah kemajuan dan tanpa tabel ringkasan"},
     "check cache": {"id": "folder cache ekstraksi (bawaan: ~/.cache/sopcheck atau $SOPCHECK_CACHE_DIR)"},
     "check no_cache": {"id": "baca ulang setiap berkas; tidak menyimpan apa pun"},
+    "check trust": {"id": "akar kepercayaan (PEM atau DER) untuk tanda tangan elektronik; boleh diulang"},
+    "check limit": {"id": "mengganti satu batas dari rule pack, mis. --limit pixels=200000000 (boleh diulang; "
+                           "nama: file_bytes, pixels, pages, ocr_page_seconds, manifest_bytes, manifest_aliases, "
+                           "files_per_package, text_bytes)"},
     "cache cache_command": {"id": "info: letak, jumlah entri dan ukuran; clear: kosongkan cache",
                             "en": "info: where, how many entries and how big; clear: empty the cache"},
     "cache cache": {"id": "folder cache (bawaan: ~/.cache/sopcheck atau $SOPCHECK_CACHE_DIR)"},
@@ -95,6 +99,7 @@ HELP: dict[str, dict[str, str]] = {
     "inspect rules": {"id": "rule pack yang memberi peran dan bahasa (bawaan: lamandau-medsos-2015)",
                       "en": "rule pack giving the roles and language (default: lamandau-medsos-2015)"},
     "inspect lang": {"id": "bahasa keluaran (bawaan: bahasa pack)", "en": "output language (default: the pack's)"},
+    "inspect trust": {"id": "akar kepercayaan (PEM atau DER) untuk tanda tangan elektronik; boleh diulang"},
     "template package_dir": {"id": "folder paket yang dibuatkan lembarnya", "en": "the package folder the sheet is for"},
     "template out": {"id": "PDF keluaran (bawaan: ./lembar-<paket>.pdf)"},
     "template rules": {"id": "rule pack yang memberi kantor, peran dan label (bawaan: lamandau-medsos-2015)",

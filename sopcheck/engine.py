@@ -14,6 +14,7 @@ from .checks import CHECKS, Outcome, RuleContext
 from .discover import load_package
 from .extract.package import gather
 from .i18n import render
+from .limits import applied
 from .model import Finding, PackageEvidence, PackageResult, Status
 from .rulepack import RulePack
 
@@ -94,9 +95,10 @@ def run_job(job: Job) -> PackageResult:
     pkg_id = pkg_dir.relative_to(root).as_posix()
     try:
         roles = tuple(r.id for r in job.pack.roles)
-        pkg = load_package(root, pkg_dir, job.pack.tz, roles)
-        evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
-                          pack=job.pack if job.read_sheets else None, cache=job.cache)  # fmt: skip
+        with applied(job.pack.limits):  # the readers of this package see the pack's limits
+            pkg = load_package(root, pkg_dir, job.pack.tz, roles, job.pack.limits)
+            evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
+                              pack=job.pack if job.read_sheets else None, cache=job.cache)  # fmt: skip
     except Exception as e:
         return crashed(pkg_id, job.pack, job.lang, f"{type(e).__name__}: {e}")
     return evaluate(evidence, job.pack, job.as_of, job.lang)

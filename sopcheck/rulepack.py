@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import RulePackError
+from .limits import DEFAULT as DEFAULT_LIMITS
+from .limits import Limits
 from .model import Severity
 
 DEFAULT_PACK = "lamandau-medsos-2015"
@@ -60,6 +62,15 @@ class RulePack:
     files, plus any given with ``--trust``."""
     trust_root_files: tuple[str, ...] = ()
     """Where each trust root came from."""
+    limits: Limits = DEFAULT_LIMITS
+    """File size, pixels, pages, OCR seconds... (``sopcheck.limits``): the pack's ``limits:``
+    section over the defaults."""
+
+    def with_limits(self, **values) -> RulePack:
+        """A copy with some limits changed (``pack.with_limits(pixels=10**8)``); ValueError on a bad one."""
+        from dataclasses import replace
+
+        return replace(self, limits=self.limits.override(values))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -117,6 +128,7 @@ _TOP = {
     "id": str, "version": str, "title": (dict, str), "office": str, "source": str,
     "timezone": str, "language": str, "ocr_languages": str, "roles": list, "rules": list,
     "trust_roots": list,
+    "limits": (dict, type(None)),
 }  # fmt: skip
 _TOP_REQUIRED = ("id", "version", "timezone", "roles", "rules")
 _RULE = {
@@ -292,6 +304,11 @@ def load_rulepack(name_or_path: str | Path | None = None) -> RulePack:
         )
     except RulePackError as e:
         raise RulePackError(path, e.key, f"{e.reason} ({e.path})") from None
+    try:
+        limits = DEFAULT_LIMITS.override(data.get("limits") or {})
+    except ValueError as e:
+        key, _, reason = str(e).partition(": ")
+        raise RulePackError(path, key, reason) from None
     return RulePack(
         id=data["id"],
         version=str(data["version"]),
@@ -307,4 +324,5 @@ def load_rulepack(name_or_path: str | Path | None = None) -> RulePack:
         sha256=hashlib.sha256(raw).hexdigest(),
         trust_roots=roots,
         trust_root_files=root_files,
+        limits=limits,
     )

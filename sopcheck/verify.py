@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .discover import Discovery, _record, find_packages, package_files
+from .discover import Discovery, _record, find_packages, package_files, shown
 from .errors import ExitCode, SopcheckError
 from .i18n import label
 from .model import FileRecord, PackageResult
@@ -82,7 +82,7 @@ def _entry(rec: FileRecord, file: str, package: str | None, abspath: Path) -> di
         d["error"] = rec.error
         try:
             if stat.S_ISLNK(abspath.lstat().st_mode):
-                d["link"] = os.readlink(abspath)
+                d["link"] = shown(os.readlink(abspath))
         except OSError:
             pass
     return d
@@ -115,17 +115,16 @@ def inventory(
     out: list[dict[str, Any]] = []
     for i, pkg_dir in enumerate(found.packages):
         res = results[i] if i < len(results) else None
-        pid = pkg_dir.relative_to(found.base).as_posix()
+        pid = res.id if res else shown(pkg_dir.relative_to(found.base).as_posix())
         records = res.evidence.package.files if res and res.evidence else package_files(pkg_dir)
-        prefix = PurePosixPath(pkg_dir.relative_to(root).as_posix())
+        prefix = PurePosixPath(shown(pkg_dir.relative_to(root).as_posix()))
         for rec in records:
             out.append(_entry(rec, str(prefix / rec.path), pid, pkg_dir / rec.path))
     for path in _outside_packages(root, set(found.packages)):
         rec = _record(root, path)
         kind = "register" if found.register is not None and path == found.register else rec.kind
-        rel = path.relative_to(root).as_posix()
-        out.append(_entry(FileRecord(path=rel, kind=kind, size=rec.size, sha256=rec.sha256,
-                                     error=rec.error), rel, None, path))  # fmt: skip
+        out.append(_entry(FileRecord(path=rec.path, kind=kind, size=rec.size, sha256=rec.sha256,
+                                     error=rec.error), rec.path, None, path))  # fmt: skip
     return tuple(sorted(out, key=lambda d: d["file"]))
 
 

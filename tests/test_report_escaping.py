@@ -36,7 +36,7 @@ MD_LINK = f"[klik di sini]({JS_URL})"
 IMG = '<img src=x onerror="alert(1)">'
 CONTROL = "a\x01b\x0bc\x1bd\ufffee"
 CAPTION = f'=HYPERLINK("http://evil.example","klik") {SCRIPT} {MD_LINK} | a | b {CONTROL}'
-OCR = f"@SUM(1+1)*cmd|' /C calc'!A0 {IMG} {MD_LINK} \x00\x07 | Tolak"
+OCR = f"@SUM(1+1)*cmd|' /C calc'!A0 {IMG} {MD_LINK} \x00\x07 \udcff | Tolak"
 FOLDER = "=1+2 <b>paket | [x](javascript:y)"  # no "/" in a folder name
 PHOTO = "foto/-2+3 <i>miring |.jpg"
 FORMULA_CELLS = ("=", "+", "-", "@", "\t", "\r")
@@ -91,7 +91,8 @@ def test_the_payloads_reached_the_result(result):
     assert p.evidence.caption.text.startswith('=HYPERLINK("http://evil.example"')
     assert p.evidence.package.title == f"{IMG} {SCRIPT}"
     files = {f.path for f in p.evidence.package.files}
-    assert PHOTO in files and "foto/\udcff-bukan-utf8.jpg" in files
+    # discovery shows a name that is not UTF-8 with \x escapes (the OCR payload keeps a lone surrogate)
+    assert PHOTO in files and "foto/\\xff-bukan-utf8.jpg" in files
 
 
 class _Tags(HTMLParser):

@@ -812,7 +812,7 @@ INT01 = [
          narrative_name="narasi.docx"),
     case("truncated-jpeg-sheet", "error", "file=persetujuan.jpg", approval=False,
          extra_files={"persetujuan.jpg": TRUNCATED_SHEET_JPEG}),
-    case("symbolic-link", "error", "file=foto/tautan.jpg", "symbolic link: not followed",
+    case("symbolic-link", "error", "file=foto/tautan.jpg", "symbolic link to 'IMG_0001.jpg': not followed",
          setup=symlink("foto/tautan.jpg", "IMG_0001.jpg")),
     case("no-manifest-is-fine", "pass", manifest=None),
 ]

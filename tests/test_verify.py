@@ -246,4 +246,5 @@ def test_a_name_that_is_not_utf8_round_trips_through_the_report(tmp_path):
     assert verify(report, batch).identical
     os.unlink(os.fsencode(pkg / "foto") + b"/IMG_\xff\xfe.jpg")
     (change,) = verify(report, batch).changes
-    assert change.kind == "missing" and change.file == f"{PACKAGE}/foto/IMG_\udcff\udcfe.jpg"
+    # discovery shows a name that is not UTF-8 with \x escapes; the report keeps it that way
+    assert change.kind == "missing" and change.file == f"{PACKAGE}/foto/IMG_\\xff\\xfe.jpg"

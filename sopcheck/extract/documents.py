@@ -5,11 +5,51 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from PIL import Image
 
 from .text import decode
+
+
+def page_without_mediabox(pdf) -> int | None:
+    """The first page (1-based) of an open pdfplumber PDF that has no MediaBox, even inherited
+    (pdfplumber raises TypeError on such a page), or None."""
+    from pdfminer.pdfpage import PDFPage
+
+    for i, page in enumerate(PDFPage.create_pages(pdf.doc), 1):
+        if page.attrs.get("MediaBox") is None:
+            return i
+    return None
+
+
+@contextmanager
+def open_pdf(source):
+    """pdfplumber.open, closed even when its pages cannot be built (pdfplumber's own close walks the
+    pages again and would replace the real reason with a TypeError)."""
+    import pdfplumber
+
+    pdf = pdfplumber.open(source)
+    try:
+        yield pdf
+    finally:
+        try:
+            pdf.close()
+        except Exception:
+            with suppress(Exception):
+                pdf.stream.close()
+
+
+def pdf_pages_or_reason(pdf):
+    """``pdf.pages``, with a missing MediaBox named as the reason instead of pdfplumber's TypeError."""
+    try:
+        return pdf.pages
+    except TypeError as e:
+        n = page_without_mediabox(pdf)
+        if n is None:
+            raise
+        raise ValueError(f"page {n} has no MediaBox (page size): not a valid PDF page") from e
 
 
 def open_approval(path: Path) -> tuple[str | None, bool]:
@@ -18,18 +58,19 @@ def open_approval(path: Path) -> tuple[str | None, bool]:
     The file must open: an image decodes its header, a PDF parses and is not encrypted.
     """
     if path.suffix.lower() == ".pdf":
-        import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect
 
         try:
             data = path.read_bytes()
-            with pdfplumber.open(io.BytesIO(data)) as pdf:
-                if not pdf.pages:
+            with open_pdf(io.BytesIO(data)) as pdf:
+                if not pdf_pages_or_reason(pdf):
                     return "PDF has no pages", False
         except Exception as e:  # pdfplumber wraps pdfminer's errors in PdfminerException
             inner = [e, e.__cause__, *getattr(e, "args", ())]
             if any(isinstance(x, PDFPasswordIncorrect) for x in inner):
                 return "PDF is encrypted with a password", False
+            if isinstance(e, ValueError) and "MediaBox" in str(e):
+                return f"cannot open PDF: {e}", False
             return f"cannot open PDF: {type(e).__name__}: {e}".rstrip(": "), False
         signed = b"/ByteRange" in data and b"/Sig" in data
         return None, signed
@@ -57,6 +98,11 @@ def read_register(path: Path) -> list[dict[str, str]]:
         ]
         wb.close()
     else:
+        from ..limits import current
+
+        limit = current().text_bytes * 10  # a register is a table of many rows: ten texts' worth
+        if path.stat().st_size > limit:
+            raise ValueError(f"register larger than {limit:,} bytes (10 x text_bytes): not read")
         text, _, _ = decode(path.read_bytes())
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
