@@ -15,6 +15,7 @@ from .executor import run, usable_cores
 from .extract.documents import read_register
 from .model import AuditResult, PackageResult
 from .rulepack import RulePack, load_rulepack, with_trust
+from .verify import inventory
 
 Progress = Callable[[PackageResult], None]
 
@@ -113,10 +114,7 @@ def check(
         if progress:
             progress(res)
     packages = tuple(r for r in results if r is not None)
-    inputs = tuple(
-        {"package": p.id, "path": f.path, "size": f.size, "sha256": f.sha256}
-        for p in packages if p.evidence for f in p.evidence.package.files
-    )  # fmt: skip
+    inputs = inventory(root, found, results)  # every file, for `sopcheck verify`
     matched = {
         tuple(r.items())
         for p in packages

@@ -24,6 +24,7 @@ examples:
   sopcheck check batch/ --lang en --fail-on review --format json
   sopcheck rules list                         the rule packs and the rules of the default pack
   sopcheck sample demo-batch/                 write the sample batch used by 'make demo'
+  sopcheck verify report/sopcheck-report.json batch/   what changed since the audit (exit 1 if any)
 """
 
 
@@ -158,6 +159,21 @@ def _parser() -> argparse.ArgumentParser:
         help="a notebook parameter (a string); repeat for more",
     )
     rp.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
+
+    ve = sub.add_parser(
+        "verify",
+        help="re-hash a batch and list what changed since a JSON report was written",
+        description="Compare BATCH with the SHA-256 inventory in REPORT (sopcheck-report.json): "
+        "every file changed, missing, added or renamed since the audit, and a changed rule pack. "
+        "Reads only. Exit codes: 0 identical; 1 something differs; 2 usage; "
+        "4 REPORT is not a sopcheck report or BATCH does not exist.",
+    )
+    ve.add_argument("report", metavar="REPORT.json", help="the JSON report of the audit")
+    ve.add_argument("batch", metavar="BATCH", help="the batch folder as it is now")
+    ve.add_argument("--lang", choices=("id", "en"), help="language (default: the report's)")
+    ve.add_argument(
+        "--rules", metavar="FILE", help="the rule pack file (default: the path in the report)"
+    )
     return p
 
 
@@ -321,6 +337,10 @@ def main(argv: list[str] | None = None) -> int:
 
             pack = with_trust(load_rulepack(args.rules), args.trust)
             return inspect_command(Path(args.file), args.json, pack, args.lang, args.crops)
+        if args.command == "verify":
+            from .verify import verify_command
+
+            return verify_command(args)
         if args.command == "report":
             from .notebook import report_command
 

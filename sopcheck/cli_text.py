@@ -26,6 +26,10 @@ PROG: dict[str, str] = {
                 "dengan isi ini.",
     "report": "Menjalankan notebook Jupyter pada BATCH (parameter disisipkan setelah sel "
               "'parameters', konvensi papermill) dan mengekspornya sebagai HTML, tanpa kode.",
+    "verify": "Membandingkan BATCH dengan daftar SHA-256 di REPORT (sopcheck-report.json): setiap "
+              "berkas yang berubah, hilang, baru, atau dipindah sejak audit, dan rule pack yang "
+              "berubah. Hanya membaca. Kode keluar: 0 identik; 1 ada perbedaan; 2 salah pemakaian; "
+              "4 REPORT bukan laporan sopcheck atau BATCH tidak ada.",
 }
 
 EPILOG_ID = """\
@@ -105,6 +109,11 @@ HELP: dict[str, dict[str, str]] = {
     "report out": {"id": "berkas HTML"},
     "report param": {"id": "parameter notebook (teks); ulangi untuk parameter lain"},
     "report show_code": {"id": "pertahankan sel kode di HTML"},
+    " verify": {"id": "hitung ulang hash batch dan tampilkan yang berubah sejak laporan JSON ditulis"},
+    "verify report": {"id": "laporan JSON audit"},
+    "verify batch": {"id": "folder batch sebagaimana sekarang"},
+    "verify lang": {"id": "bahasa (bawaan: bahasa laporan)"},
+    "verify rules": {"id": "berkas rule pack (bawaan: path yang tercatat di laporan)"},
 }
 
 # argparse's own words (its gettext messages), in Indonesian

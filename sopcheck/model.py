@@ -237,6 +237,10 @@ class PhotoInfo:
     """EXIF Software."""
     phash: str | None = None
     """Perceptual (difference) hash, 16 hex digits."""
+    thumbnail_phash: str | None = None
+    """Difference hash of the EXIF thumbnail (IFD1 JPEGThumbnail), when the photo embeds one."""
+    raw_dates: tuple[tuple[str, str], ...] = ()
+    """EXIF date tags as written, before parsing: (exifread tag name, text)."""
     width: int | None = None
     height: int | None = None
     notes: tuple[str, ...] = ()

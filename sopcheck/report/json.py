@@ -124,7 +124,7 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 def _photo(p: PhotoInfo) -> dict[str, Any]:
     keys = ("file", "capture_time", "source_tag", "source", "tz_note", "weak", "date_only",
-            "modify_time", "gps_time", "software", "phash", "width", "height", "notes", "error")  # fmt: skip
+            "modify_time", "gps_time", "software", "phash", "thumbnail_phash", "width", "height", "notes", "error")  # fmt: skip
     return {k: jsonable(getattr(p, k)) for k in keys}
 
 

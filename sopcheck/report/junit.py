@@ -19,9 +19,13 @@ FILENAME = "sopcheck-junit.xml"
 _NOT_XML = re.compile(r"[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
-def _clean(text: object) -> str:
-    """Text that XML 1.0 can carry: control characters and lone surrogates become U+FFFD."""
+def xml_text(text: object) -> str:
+    """Text that XML 1.0 can carry: control characters, U+FFFE/U+FFFF and lone surrogates become
+    U+FFFD (also used for the cells of the XLSX register)."""
     return _NOT_XML.sub("\ufffd", "" if text is None else str(text))
+
+
+_clean = xml_text
 
 
 def outcome(status: Status, fail_on: Status = Status.FAIL) -> str:

@@ -6,6 +6,7 @@ that it cannot break a table or inject HTML.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..model import AuditResult, Finding, PackageResult, Status
@@ -50,6 +51,9 @@ _ESCAPES = {
 }  # fmt: skip
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def labels(lang: str) -> dict[str, str]:
     """The label set for ``lang``; English for a language without one."""
     return LABELS.get(lang, LABELS["en"])
@@ -63,6 +67,7 @@ def esc(value: object) -> str:
     text = value if isinstance(value, str) else str(jsonable(value))
     text = "".join(_ESCAPES.get(ch, ch) for ch in text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("\ufffd", text)  # no NUL or terminal escape (ESC) in a text report
     return text.replace("\n", "<br>")
 
 
