@@ -5,6 +5,7 @@ The notebooks are executed with a real kernel (ipykernel's ``python3``) on the s
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -135,7 +136,11 @@ def test_a_cell_error_is_a_clean_error(
     assert "cell 3" in message  # counted as in the notebook: the injected cell does not count
     assert "raise ValueError" in message and "ValueError: boom in the notebook" in message
     assert not out.exists()
-    code = main(["report", "--notebook", str(path), str(batch), "-o", str(out)])
+    os.environ["SOPCHECK_LANG"] = "en"  # the command line's own words in English
+    try:
+        code = main(["report", "--notebook", str(path), str(batch), "-o", str(out)])
+    finally:
+        del os.environ["SOPCHECK_LANG"]
     err = capsys.readouterr().err
     assert code == NotebookError.exit_code
     assert "sopcheck: error:" in err and "boom in the notebook" in err
