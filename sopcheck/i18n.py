@@ -392,6 +392,12 @@ ERRORS: dict[str, dict[str, str]] = {
     "err.no_rule": {"id": "tidak ada aturan {rule} dalam {pack} (lihat 'sopcheck rules list')",
                     "en": "no rule {rule} in {pack} (see 'sopcheck rules list')"},
     "err.no_file": {"id": "{path}: berkas tidak ada", "en": "{path}: no such file"},
+    "err.inspect_kind": {"id": "{path}: berkas {suffix} tidak dapat diperiksa (berikan foto, PDF, atau pindaian lembar)",
+                         "en": "{path}: cannot inspect a {suffix} file (give a photo, a PDF or a scanned sheet)"},
+    "err.crops_inside": {"id": "--crops {target} berada di dalam {folder}: sopcheck tidak pernah menulis di samping "
+                               "yang dibacanya; pilih folder lain",
+                         "en": "--crops {target} is inside {folder}: sopcheck never writes beside what it reads; "
+                               "choose another folder"},
     "err.nb_out_inside": {"id": "-o {out} berada di dalam batch {batch}: sopcheck tidak pernah menulis ke folder "
                                 "yang diperiksanya; pilih berkas di luarnya",
                           "en": "-o {out} is inside the batch {batch}: sopcheck never writes into what it checks; "

@@ -165,9 +165,7 @@ def inspect_file(path: Path, pack, crops: Path | None = None) -> dict[str, Any]:
     elif suffix in PHOTO_EXT:
         data = _photo(path, pack)
     else:
-        raise UsageError(
-            f"{path}: cannot inspect a {suffix or 'file without extension'} file (photo or PDF)"
-        )
+        raise UsageError("err.inspect_kind", path=path, suffix=suffix or "-")
     if path.name.lower().startswith("persetujuan"):
         data["sheet"] = _sheet(path, pack, crops)
     return jsonable(data)
@@ -235,13 +233,11 @@ def inspect_command(
     """
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError("err.no_file", path=path)
     if crops is not None:
         folder, target = path.resolve().parent, Path(crops).resolve()
         if target == folder or folder in target.parents:
-            raise UsageError(
-                f"--crops {target} is inside {folder}: sopcheck never writes beside what it reads"
-            )
+            raise UsageError("err.crops_inside", target=target, folder=folder)
     data = inspect_file(path, pack, Path(crops) if crops else None)
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
