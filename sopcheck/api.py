@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import Cache, default_dir
+from .checks.integrity import register_leftovers
 from .discover import find_packages
 from .engine import Job, crashed, run_job
 from .errors import BatchError, UsageError
@@ -135,4 +136,7 @@ def check(
         skipped=tuple({"folder": f, "reason": r} for f, r in found.skipped),
         register_file=register_file,
         register_unmatched=unmatched,
+        batch_findings=tuple(
+            f for f in (register_leftovers(unmatched, register_file, pack, lang),) if f is not None
+        ),
     )

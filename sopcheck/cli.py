@@ -215,6 +215,9 @@ def _summary(result: AuditResult, out=None) -> None:
         print(f"\n  {label('cli.rule_header', lang):<8}{head}", file=out)
         for r, c in bad:
             print(f"  {r:<8}" + "".join(f" {c[s]:>10}" for s in cols), file=out)
+    for f in result.batch_findings:
+        text = label("cli.batch_finding", lang, rule=f.rule, status=st[f.status], message=f.message)
+        print("\n  " + text, file=out)
     for s in result.skipped:
         print("  " + label("cli.skipped", lang, folder=s["folder"], reason=s["reason"]), file=out)
 

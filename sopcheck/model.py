@@ -493,10 +493,16 @@ class AuditResult:
     """The register at the batch root (REG-01), when there is one."""
     register_unmatched: tuple[dict[str, str], ...] = ()
     """Rows of that register that name no package of the batch."""
+    batch_findings: tuple[Finding, ...] = ()
+    """Findings about the batch as a whole rather than one package: REG-01's register rows that
+    name no package."""
 
     @property
     def status(self) -> Status:
-        return Status.worst(p.status for p in self.packages)
+        """The worst status of the packages and the batch findings."""
+        return Status.worst(
+            [*(p.status for p in self.packages), *(f.status for f in self.batch_findings)]
+        )
 
     def findings_frame(self):
         """One row per (package, rule) as a pandas DataFrame (needs pandas)."""

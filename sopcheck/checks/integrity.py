@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..extract.photos import hamming
-from ..model import Evidence, PhotoInfo, Status
+from ..i18n import render
+from ..model import Evidence, Finding, PhotoInfo, Status
 from .registry import Outcome, Param, RuleContext, check
 
 
@@ -27,6 +28,37 @@ def register_entry(ctx: RuleContext) -> Outcome:
         for r in ev.register_rows
     )
     return Outcome(status=Status.PASS, message_id="reg01.pass", params=params, evidence=rows)
+
+
+def register_leftovers(
+    rows: tuple[dict[str, str], ...], register_file: str | None, pack, lang: str
+) -> Finding | None:
+    """REG-01's other half, for the batch: register rows that name no package of the batch are a
+    finding (a package the register promises is missing, or a row that matches nothing); None when
+    every row names a package or the pack has no register rule."""
+    rule = next((r for r in pack.rules if r.check == "register_entry"), None)
+    if rule is None or not rows or register_file is None:
+        return None
+    shown = [" | ".join(v for v in r.values() if v) for r in rows]
+    params = {
+        "file": register_file,
+        "n": len(rows),
+        "rows": "; ".join(shown[:5]) + (" …" if len(shown) > 5 else ""),
+    }
+    return Finding(
+        rule=rule.id,
+        status=Status.FAIL,
+        severity=rule.severity,
+        message=render("reg01.unmatched", params, lang),
+        message_id="reg01.unmatched",
+        params=params,
+        evidence=tuple(
+            Evidence(
+                file=register_file, value=text, note="no package of the batch matches this row"
+            )
+            for text in shown
+        ),
+    )
 
 
 @check("files_readable")

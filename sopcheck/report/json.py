@@ -188,6 +188,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
             "rules": rule_counts(result),
         },
         "packages": [_package(p) for p in result.packages],
+        "batch_findings": [_finding(f) for f in result.batch_findings],
         "inputs": [jsonable(dict(i)) for i in result.inputs],
         "skipped": [jsonable(dict(s)) for s in result.skipped],
         "register": {

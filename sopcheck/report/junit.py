@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..model import AuditResult, Finding, PackageResult, Status
+from ..model import AuditResult, Finding, Status
 from .atomic import write_atomic
 from .json import evidence_text
 
@@ -59,13 +59,19 @@ def _testcase(pkg_id: str, f: Finding, fail_on: Status) -> tuple[ET.Element, str
     return case, kind
 
 
-def _suite(p: PackageResult, fail_on: Status, timestamp: str) -> tuple[ET.Element, dict[str, int]]:
-    suite = ET.Element("testsuite", {"name": _clean(p.id)})
+BATCH_SUITE = "(batch)"
+"""The test suite of the findings about the batch as a whole."""
+
+
+def _suite(
+    name: str, status: Status, findings: tuple[Finding, ...], fail_on: Status, timestamp: str
+) -> tuple[ET.Element, dict[str, int]]:
+    suite = ET.Element("testsuite", {"name": _clean(name)})
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     props = ET.SubElement(suite, "properties")
-    ET.SubElement(props, "property", {"name": "status", "value": p.status.value})
-    for f in p.findings:
-        case, kind = _testcase(p.id, f, fail_on)
+    ET.SubElement(props, "property", {"name": "status", "value": status.value})
+    for f in findings:
+        case, kind = _testcase(name, f, fail_on)
         suite.append(case)
         counts["tests"] += 1
         if kind == "failure":
@@ -87,8 +93,11 @@ def to_element(result: AuditResult, *, fail_on: Status = Status.FAIL) -> ET.Elem
     root = ET.Element("testsuites", {"name": "sopcheck"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     timestamp = result.started.isoformat(timespec="seconds")
-    for p in result.packages:
-        suite, counts = _suite(p, fail_on, timestamp)
+    suites = [_suite(p.id, p.status, p.findings, fail_on, timestamp) for p in result.packages]
+    if result.batch_findings:  # about the batch as a whole (REG-01: register rows with no package)
+        worst = Status.worst(f.status for f in result.batch_findings)
+        suites.append(_suite(BATCH_SUITE, worst, result.batch_findings, fail_on, timestamp))
+    for suite, counts in suites:
         root.append(suite)
         for key, n in counts.items():
             totals[key] += n
