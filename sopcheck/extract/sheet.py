@@ -710,6 +710,14 @@ def read_decision(
     return None, "unknown", 0.0, notes
 
 
+def _span_word(ws: list[Word]) -> Word:
+    """The words' union widened by half a line each side (a stroke through the first digit can
+    shrink the OCR box of the word it spoils)."""
+    x0, y0, ww, hh = _union(ws)
+    pad = hh // 2
+    return Word(text=" ".join(w.text for w in ws), conf=0.0, x=x0 - pad, y=y0, w=ww + 2 * pad, h=hh)
+
+
 def _crossed(img: Image.Image, w: Word) -> bool:
     """A pen stroke crosses the word (a signature or a tick running through it)."""
     from . import ticks
@@ -774,7 +782,7 @@ def read_role_date(
         conf = float(np.mean([w.conf for w in mw])) if mw else float(np.mean([w.conf for w in ws]))
         if conf < DATE_MIN_CONF:
             return None, matched, round(conf, 2)
-        if img is not None and mw and any(_crossed(img, w) for w in mw):
+        if img is not None and mw and _crossed(img, _span_word(mw)):
             return None, matched, None  # read through a pen stroke: not trusted
         return d, matched, round(conf, 2)
     if tagged:
