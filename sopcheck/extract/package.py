@@ -55,7 +55,7 @@ PHOTO_MODULES = ("sopcheck.extract.photos", "sopcheck.dates")
 SHEET_MODULES = (
     "sopcheck.extract.sheets", "sopcheck.extract.sheet", "sopcheck.extract.pages", "sopcheck.extract.ocr",
     "sopcheck.extract.ink", "sopcheck.extract.inkcolour", "sopcheck.extract.own_sheet", "sopcheck.template",
-    "sopcheck.dates",
+    "sopcheck.dates", "sopcheck.extract.ticks",
 )  # fmt: skip
 
 
