@@ -59,7 +59,7 @@ _SCHEMA: dict[str, Any] = {
     "tanggapan": "responses",
     "unggah": {"tanggal": "datetime", "platform": str, "url": str},
 }
-_RESPONSE = {"tanggal": "datetime", "keputusan": str, "catatan": str}
+_RESPONSE = {"tanggal": "datetime", "keputusan": str, "catatan": str, "nama": str, "nip": str}
 
 
 @dataclass
@@ -217,4 +217,13 @@ def _responses(m: Manifest, value: Any, roles, when, text, problem) -> None:
                 if decision is None:
                     problem(f"{fld}.keputusan", f"expected setuju or tolak, got {raw[:40]!r}")
         note = text(f"{fld}.catatan", rec["catatan"]) if rec.get("catatan") is not None else None
-        m.responses.append(Response(role=role, date=date, decision=decision, note=note))
+        name = text(f"{fld}.nama", rec["nama"]) if rec.get("nama") is not None else None
+        nip = rec.get("nip")
+        nip = (
+            str(nip).strip() if isinstance(nip, (str, int)) and not isinstance(nip, bool) else None
+        )
+        if rec.get("nip") is not None and nip is None:
+            problem(f"{fld}.nip", f"expected a NIP (digits), got {type(rec['nip']).__name__}")
+        m.responses.append(
+            Response(role=role, date=date, decision=decision, note=note, name=name, nip=nip)
+        )

@@ -158,6 +158,10 @@ class Response:
     """'setuju', 'tolak' or None when not stated."""
     note: str | None = None
     """The role's remark (catatan)."""
+    name: str | None = None
+    """The role holder's name (nama), used to map a digital signature's signer to the role."""
+    nip: str | None = None
+    """The role holder's NIP, likewise."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -304,3 +304,28 @@ def test_esigned_sample_sheet_is_deterministic(tmp_path):
     b = sample.generate(tmp_path / "b", only=["2024-04-04-tte-bsre"])
     rel = "2024-04-04-tte-bsre/persetujuan.pdf"
     assert (a / rel).read_bytes() == (b / rel).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "holder", [{"nip": "1983 0514 2013 12 1 002"}, {"nama": "budi santoso"}, {}]
+)
+def test_signer_mapped_by_the_manifest(tmp_path, ca, holder):
+    """A PDF that prints no role label, signed by a certificate that names no role: the signer is
+    the role's holder only when paket.yaml says so (tanggapan.<role>.nip or .nama)."""
+    from builders import manifest_with, pdf_bytes
+
+    (tmp_path / "root.pem").write_bytes(ca.root.pem)
+    plain = pdf_bytes("Lembar persetujuan konten Musrenbang Kecamatan Bulik")
+    ident = ca.signer("Budi Santoso", nip="198305142013121002", title="Pegawai Negeri Sipil")
+    signed = pki.sign_pdf(plain, ident, ca, field="TTE1", signing_time=SIGNED_AT)
+    root = tmp_path / "batch"
+    atasan = {"tanggal": "2024-03-13", "keputusan": "setuju", **holder}
+    make_package(root, approval=False, extra_files={"persetujuan.pdf": signed},
+                 manifest=manifest_with({"tanggapan.atasan_ppid_pelaksana": atasan}))  # fmt: skip
+    f = run(root, read_sheets=True, trust=[tmp_path / "root.pem"], cache=False)
+    assert f["PST-04"].status == "pass", f["PST-04"].message
+    if holder:
+        assert f["PST-02"].status == "pass", f["PST-02"].message
+        assert "name/NIP in paket.yaml" in repr(f["PST-02"].evidence)
+    else:
+        assert f["PST-02"].status != "pass"

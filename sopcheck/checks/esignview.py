@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 
-from ..model import ESignFile, Evidence, SignatureInfo, Status
+from ..model import ESignFile, Evidence, Response, SignatureInfo, Status
 from .registry import RuleContext
 
 #: PST-04 status of one signature, by its validation status ('empty' depends on the file).
@@ -66,8 +68,42 @@ def file_status(e: ESignFile) -> list[tuple[Status, str, Evidence]]:
     return out
 
 
+def _digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def manifest_role(s: SignatureInfo, responses: tuple[Response, ...]) -> str | None:
+    """The role whose holder paket.yaml names (tanggapan.<role>.nip or .nama) as this signer."""
+    from rapidfuzz import fuzz
+
+    nip = _digits(s.signer_nip)
+    if len(nip) >= 8:
+        for r in responses:
+            if _digits(r.nip) == nip:
+                return r.role
+    name = " ".join(re.sub(r"[^\w]+", " ", (s.signer_name or "").casefold()).split())
+    if len(name) >= 4:
+        for r in responses:
+            other = " ".join(re.sub(r"[^\w]+", " ", (r.name or "").casefold()).split())
+            if other and fuzz.token_set_ratio(name, other) >= 90:
+                return r.role
+    return None
+
+
 def role_signatures(ctx: RuleContext, role: str) -> list[SignatureInfo]:
-    return [s for s in ctx.evidence.signatures if s.role == role]
+    """The signatures of ``role``: mapped from the sheet text or the certificate when read, else by
+    the name or NIP that paket.yaml gives for the role's holder."""
+    out = []
+    for s in ctx.evidence.signatures:
+        if s.role == role:
+            out.append(s)
+        elif (
+            s.role is None
+            and s.status not in ("empty", "unparseable")
+            and manifest_role(s, ctx.evidence.package.responses) == role
+        ):
+            out.append(replace(s, role=role, role_source="name/NIP in paket.yaml"))
+    return out
 
 
 def signing_times(ctx: RuleContext, role: str) -> list[tuple[dt.date, dt.datetime, Evidence]]:
