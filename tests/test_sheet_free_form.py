@@ -447,3 +447,137 @@ def test_word_crossed_by_a_stroke_is_not_a_typed_decision():
     assert _decide(img, words)[:2] == ("tolak", "clear")  # typed word alone decides
     d.line([(215, 10), (250, 150)], fill=0, width=4)  # a pen stroke through 'Tolak'
     assert _decide(img, words)[:2] == (None, "unknown")
+
+
+# ---------------------------------------------------------------- pen strokes across printed text
+
+
+def _text_line(text: str, size: int = 26, origin=(80, 90), canvas=(560, 260)):
+    """A printed line of text and the OCR-like word boxes of its words (from the font's metrics)."""
+    img = Image.new("L", canvas, 255)
+    d = ImageDraw.Draw(img)
+    f = _font(size)
+    d.text(origin, text, font=f, fill=0)
+    words, x = [], origin[0]
+    for part in text.split(" "):
+        x0, y0, x1, y1 = d.textbbox((x, origin[1]), part, font=f)
+        words.append(_w(part, x0, y0, x1 - x0, y1 - y0))
+        x += f.getlength(part + " ")
+    return img, d, words
+
+
+def _across(img, word_or_span, line_h=26.0, mask=None):
+    from sopcheck.extract import ticks
+
+    if isinstance(word_or_span, Word):
+        w = word_or_span
+        word_or_span = (w.x, w.y, w.x + w.w, w.y + w.h)
+    return ticks.strokes_across(np.asarray(img, dtype=np.float32), word_or_span, line_h, mask)
+
+
+def test_printed_text_with_descenders_is_not_crossed():
+    img, _d, words = _text_line("Juli gypsy Tanggal 2024")
+    assert not any(_across(img, w) for w in words)
+    span = sheet_mod._span_word(words)
+    assert not _across(img, span)
+
+
+def test_a_pen_stroke_through_a_word_crosses_it_and_only_that_word():
+    img, d, words = _text_line("Setuju Tolak")
+    s, t = words
+    cx = t.x + t.w // 2
+    d.line([(cx - 10, t.y - 60), (cx + 12, t.y + t.h + 60)], fill=0, width=3)
+    assert _across(img, t)
+    assert not _across(img, s)  # the stroke is tall, but it does not touch 'Setuju'
+
+
+def test_a_stroke_ending_in_the_word_from_above_crosses_it():
+    img, d, words = _text_line("Tolak")
+    (t,) = words
+    # a signature's tail coming down from the area above and ending inside the word
+    d.line([(t.x + 20, t.y - 70), (t.x + 30, t.y + t.h // 2)], fill=0, width=3)
+    assert _across(img, t)
+
+
+def test_rules_and_low_marks_on_the_line_do_not_cross_it():
+    img, d, words = _text_line("13 Maret 2024")
+    span = sheet_mod._span_word(words)
+    # an underline touching the descender zone and a short dash: neither reaches a line away
+    d.line([(span.x, span.y + span.h + 2), (span.x + span.w, span.y + span.h + 2)], fill=0, width=2)
+    d.line([(span.x + span.w + 4, span.y + 10), (span.x + span.w + 20, span.y + 10)], fill=0)
+    assert not _across(img, span)
+    # a tall stroke outside the span's columns is not across it either
+    d.line([(span.x + span.w + 30, span.y - 80), (span.x + span.w + 34, span.y + 90)], fill=0, width=3)  # fmt: skip
+    assert not _across(img, span)
+
+
+def test_strokes_across_uses_the_mask_it_is_given():
+    img, d, words = _text_line("Tolak")
+    (t,) = words
+    d.line([(t.x + 25, t.y - 60), (t.x + 30, t.y + t.h + 60)], fill=0, width=3)
+    a = np.asarray(img)
+    assert _across(img, t, mask=a < 128)
+    assert not _across(img, t, mask=np.zeros(a.shape, dtype=bool))  # no ink given: nothing crosses
+
+
+# ---------------------------------------------------------------- dates read through a pen stroke
+
+
+def _date_block(img):
+    return sheet_mod.Block(x0=0, x1=img.width, top=0, label_bottom=0, end=0, bottom=img.height,
+                           name_found=False)  # fmt: skip
+
+
+def _read_date(img, words):
+    return sheet_mod.read_role_date(_date_block(img), [sheet_mod.Line(words)], img)
+
+
+def test_a_printed_date_is_read_and_a_crossed_one_goes_to_review():
+    img, d, words = _text_line("Tanggal: 13 Maret 2024")
+    assert _read_date(img, words) == (dt.date(2024, 3, 13), "13 Maret 2024", 0.9)
+    # a signature written lower on the page, not touching the date line: the date still counts
+    _scribble(d, 90, 170, 300, 70, seed=3)
+    assert _read_date(img, words)[0] == dt.date(2024, 3, 13)
+    # a signature running up through 'Maret': the date is not trusted
+    m = words[2]
+    d.line([(m.x + 10, m.y + m.h + 80), (m.x + 40, m.y - 70)], fill=0, width=3)
+    assert _read_date(img, words) == (None, "13 Maret 2024", None)
+
+
+def test_a_stroke_through_the_first_digit_outside_its_shrunk_ocr_box_is_seen():
+    img, d, words = _text_line("Tanggal: 13 Maret 2024")
+    day = words[1]
+    one_w = int(_font(26).getlength("1"))
+    d.line([(day.x + one_w // 2, day.y - 70), (day.x + one_w // 2 + 3, day.y + day.h + 70)],
+           fill=0, width=3)  # fmt: skip
+    # the OCR read the spoiled day as '18' with a box starting after the stroke
+    shrunk = _w("18", day.x + one_w + 1, day.y, day.w - one_w - 1, day.h)
+    read = [words[0], shrunk, *words[2:]]
+    assert not _across(img, shrunk)  # the stroke is outside the word's own box...
+    assert _read_date(img, read) == (None, "18 Maret 2024", None)  # ...but not outside the date's
+
+
+def test_a_tick_box_taller_than_the_text_beside_the_word_does_not_cross_it():
+    img, d, words = _text_line("Setuju", origin=(120, 90))
+    (s,) = words
+    # a printed box 1.6 lines high just left of the word, inside the half-line pad of its span
+    side = int(1.6 * s.h)
+    top = s.y + s.h // 2 - side // 2
+    d.rectangle([s.x - side - 4, top, s.x - 4, top + side], outline=0, width=3)
+    span = sheet_mod._span_word(words)
+    assert span.x < s.x - 4  # the box is inside the span the date / word check looks at
+    assert not _across(img, span, line_h=float(s.h))
+
+
+def test_the_reason_a_date_is_not_used_is_the_true_one():
+    img, d, words = _text_line("Tanggal: 13 Maret 2024")
+    assert sheet_mod.date_notes(*_read_date(img, words)) == []
+    stray = [words[0], _w("1", 10, words[1].y, 8, words[1].h), *words[1:]]
+    assert any("digits beside" in n for n in sheet_mod.date_notes(*_read_date(img, stray)))
+    low = [words[0], *(_w(w.text, w.x, w.y, w.w, w.h, conf=0.2) for w in words[1:])]
+    assert any("low confidence" in n for n in sheet_mod.date_notes(*_read_date(img, low)))
+    m = words[2]
+    d.line([(m.x + 10, m.y + m.h + 80), (m.x + 40, m.y - 70)], fill=0, width=3)
+    assert sheet_mod.date_notes(*_read_date(img, words)) == [
+        "date crossed by a pen stroke: not used"
+    ]

@@ -793,6 +793,20 @@ def read_role_date(
     return None, None, None
 
 
+def date_notes(d, dtext: str | None, conf: float | None) -> list[str]:
+    """Why a date found in the block was not used (from ``read_role_date``'s result)."""
+    if d is not None or not dtext:
+        return []
+    if conf is not None and conf < DATE_MIN_CONF:
+        return [f"date read with low confidence ({conf:.2f}): not used"]
+    found = find_date(dtext) if conf is None else None
+    if found is None:
+        return []
+    if _stray_digits(dtext, found[1]):
+        return ["digits beside the date: which date is meant is unclear, not used"]
+    return ["date crossed by a pen stroke: not used"]
+
+
 # ---------------------------------------------------------------- the sheet
 
 
@@ -860,10 +874,7 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=No
         decision, dstate, dconf, n = read_decision(img, block, lines, words)
         rnotes += n
         d, dtext, dconf_ocr = read_role_date(block, lines, img)
-        if dtext and d is None and dconf_ocr is not None and dconf_ocr < DATE_MIN_CONF:
-            rnotes.append(f"date read with low confidence ({dconf_ocr:.2f}): not used")
-        elif dtext and d is None and dconf_ocr is None and find_date(dtext):
-            rnotes.append("date crossed by a pen stroke: not used")
+        rnotes += date_notes(d, dtext, dconf_ocr)
         roles.append(
             RoleReading(
                 role=role.id,
