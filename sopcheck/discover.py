@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,11 @@ def sha256_file(path: Path) -> tuple[int, str]:
     return size, h.hexdigest()
 
 
-def _record(root: Path, path: Path) -> FileRecord:
+Digest = Callable[[Path, os.stat_result], str]
+"""``digest(path, stat) -> SHA-256 hex``: e.g. ``Cache.file_sha256`` remembering digests by stat."""
+
+
+def _record(root: Path, path: Path, digest: Digest | None = None) -> FileRecord:
     rel = path.relative_to(root).as_posix()
     kind = classify(rel)
     try:
@@ -82,22 +87,25 @@ def _record(root: Path, path: Path) -> FileRecord:
             return FileRecord(
                 path=rel, kind=kind, size=None, sha256=None, error="not a regular file: skipped"
             )
-        size, digest = sha256_file(path)
+        if digest is None:
+            size, sha = sha256_file(path)
+        else:
+            size, sha = st.st_size, digest(path, st)
     except OSError as e:
         return FileRecord(
             path=rel, kind=kind, size=None, sha256=None, error=f"cannot read: {e.strerror or e}"
         )
-    return FileRecord(path=rel, kind=kind, size=size, sha256=digest)
+    return FileRecord(path=rel, kind=kind, size=size, sha256=sha)
 
 
-def package_files(pkg_dir: Path) -> tuple[FileRecord, ...]:
+def package_files(pkg_dir: Path, digest: Digest | None = None) -> tuple[FileRecord, ...]:
     """Every file under the package folder (not following links), sorted by relative path."""
     out: list[FileRecord] = []
     for dirpath, dirnames, filenames in os.walk(pkg_dir, followlinks=False):
         dirnames.sort()
         base = Path(dirpath)
         for name in sorted(filenames) + [d for d in dirnames if (base / d).is_symlink()]:
-            out.append(_record(pkg_dir, base / name))
+            out.append(_record(pkg_dir, base / name, digest))
     return tuple(sorted(out, key=lambda f: f.path))
 
 
@@ -159,9 +167,13 @@ def find_packages(root: Path) -> Discovery:
     return Discovery(base=root, packages=tuple(found), skipped=tuple(skipped), register=register)
 
 
-def load_package(root: Path, pkg_dir: Path, tz: dt.tzinfo, roles: tuple[str, ...]) -> Package:
-    """A package's files and what its manifest states; manifest problems are kept, not raised."""
-    files = package_files(pkg_dir)
+def load_package(
+    root: Path, pkg_dir: Path, tz: dt.tzinfo, roles: tuple[str, ...], digest: Digest | None = None
+) -> Package:
+    """A package's files and what its manifest states; manifest problems are kept, not raised.
+
+    ``digest``: how a file's SHA-256 is obtained (default: read the whole file)."""
+    files = package_files(pkg_dir, digest)
     pid = pkg_dir.relative_to(root).as_posix()
     man = None
     for f in files:

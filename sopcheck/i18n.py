@@ -20,6 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Aturan gagal dijalankan: {error}. Laporkan ini sebagai bug sopcheck.",
         "en": "The rule could not be evaluated: {error}. Please report this as a sopcheck bug.",
     },
+    "engine.worker_died": {
+        "id": "Proses pekerja yang memeriksa paket ini berhenti mendadak ({error}). Paket lain tetap diperiksa; periksa ulang paket ini.",
+        "en": "The worker process checking this package died ({error}). The other packages were checked; check this one again.",
+    },
     "klp01.pass": {"id": "{count} foto berbeda (minimal {min}).", "en": "{count} distinct photos (minimum {min})."},
     "klp01.fail": {
         "id": "Hanya {count} foto berbeda dari {files} berkas foto; minimal {min}. Duplikat: {duplicates}.",
