@@ -10,7 +10,7 @@ from typing import Any
 from . import __version__
 from .cache import Cache, default_dir
 from .discover import find_packages
-from .engine import Job, crashed, run_job
+from .engine import Job, crashed, run_job, warm_up
 from .errors import BatchError, UsageError
 from .executor import EXECUTORS, run, usable_cores
 from .extract.documents import read_register
@@ -125,6 +125,8 @@ def check(
         pkg_id = Path(job.pkg_dir).relative_to(found.base).as_posix()
         return crashed(pkg_id, pack, lang, reason, message_id="engine.worker_died")
 
+    if executor == "local" and store is not None:
+        warm_up(read_sheets)
     stream = run(run_job, job_list, jobs=n_jobs, on_broken=broken, executor=executor,
                  scheduler=scheduler)  # fmt: skip
     for i, res in stream:

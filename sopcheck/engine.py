@@ -95,6 +95,18 @@ def crashed(
     return PackageResult(id=pkg_id, status=Status.ERROR, findings=findings)
 
 
+def warm_up(read_sheets: bool = True) -> None:
+    """Import the extractors and hash their code once, in the parent: forked workers inherit both,
+    instead of each paying for the imports (numpy, pypdfium2, zxing...) on its first package."""
+    from .cache import fingerprint
+    from .extract.package import PHOTO_MODULES, SHEET_MODULES
+
+    fingerprint(*PHOTO_MODULES)
+    fingerprint("sopcheck.extract.documents")
+    if read_sheets:
+        fingerprint(*SHEET_MODULES)
+
+
 def without_crops(evidence: PackageEvidence) -> PackageEvidence:
     """The evidence with the signature crops (the only heavy part of a result) left out."""
     if not any(r.signature_crop for s in evidence.sheets for r in s.roles):

@@ -163,3 +163,28 @@ def test_sigint_stops_the_run_with_130_and_leaves_the_old_report(sample, tmp_pat
     assert {p.name: p.read_bytes() for p in out.iterdir()} == old
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert alive == []
+
+
+def test_cli_dask_executor_writes_the_report(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    make_package(tmp_path / "batch")
+    out = tmp_path / "report"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, memory_limit="1GiB",
+        dashboard_address=None, silence_logs=40,
+    ) as cluster:  # fmt: skip
+        cmd = [sys.executable, "-m", "sopcheck.cli", "check", str(tmp_path / "batch"), "--out",
+               str(out), "--executor", "dask", "--scheduler", cluster.scheduler_address,
+               "--as-of", golden.AS_OF, "--format", "json", "--quiet"]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    doc = json.loads((out / "sopcheck-report.json").read_text())
+    assert [p["id"] for p in doc["packages"]] == ["2024-03-12-musrenbang-bulik"]
+
+
+def test_cli_scheduler_without_dask_is_a_usage_error(tmp_path):
+    make_package(tmp_path / "batch")
+    cmd = [sys.executable, "-m", "sopcheck.cli", "check", str(tmp_path / "batch"), "--out",
+           str(tmp_path / "r"), "--scheduler", "tcp://127.0.0.1:1"]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--executor dask" in done.stderr
