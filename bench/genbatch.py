@@ -5,7 +5,7 @@
 Each package: 4-10 phone photos of 12 MP (4000x3000 JPEGs of 3-5 MB with a phone's EXIF: make,
 model, firmware, capture time with offset and sub-seconds, exposure, GPS), a caption, a narrative
 with a dateline, a ``paket.yaml`` and one scanned A4 approval sheet (``sopcheck.sheetgen``: a
-free-form sheet at 200 dpi, degraded like a scan, JPEG).
+free-form sheet degraded like a scan, JPEG at 300 dpi; ``--sheet-dpi 200`` for sheetgen's own).
 
 How it stays fast: encoding a 12 MP JPEG costs ~0.3 s, so only ``--bases`` base photos (a smooth
 scene with sensor-like noise) and ``--sheets`` sheets are encoded, once. Every file written is
@@ -121,12 +121,29 @@ def comment_segment(text: str) -> bytes:
     return b"\xff\xfe" + struct.pack(">H", len(data) + 2) + data
 
 
-def make_sheets(n: int, seed: int) -> list[bytes]:
-    """``n`` scanned free-form approval sheets (JPEG, 200 dpi A4) from ``sopcheck.sheetgen``."""
-    from sopcheck.sheetgen import free_form_sheet
+def make_sheets(n: int, seed: int, dpi: int = 300) -> list[bytes]:
+    """``n`` scanned free-form approval sheets (A4 JPEG at ``dpi``) from ``sopcheck.sheetgen``.
 
-    return [_strip_app0(free_form_sheet(seed * 1000 + i, profile="scan", turn=0, fmt="jpg").content)
-            for i in range(n)]  # fmt: skip
+    sheetgen draws and degrades at 200 dpi; for another ``dpi`` the scan is resampled, so the
+    file has the pixel count of a scanner set to that resolution (300 dpi is the usual default).
+    """
+    from sopcheck.sheetgen import DPI, free_form_sheet
+
+    out = []
+    for i in range(n):
+        sheet = free_form_sheet(seed * 1000 + i, profile="scan", turn=0, fmt="jpg")
+        data = sheet.content
+        if dpi != DPI:
+            img = Image.open(io.BytesIO(data))
+            f = dpi / DPI
+            img = img.resize(
+                (round(img.width * f), round(img.height * f)), Image.Resampling.BICUBIC
+            )
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=85, dpi=(dpi, dpi))
+            data = buf.getvalue()
+        out.append(_strip_app0(data))
+    return out
 
 
 def write_package(
@@ -171,7 +188,7 @@ def write_package(
 
 
 def generate(
-    out: Path, packages: int, *, seed: int = 1, n_bases: int = 6, n_sheets: int = 12
+    out: Path, packages: int, *, seed: int = 1, n_bases: int = 6, n_sheets: int = 12, dpi: int = 300
 ) -> dict:
     """Write the batch into ``out`` (which must not exist yet); returns what was written."""
     if out.exists() and any(out.iterdir()):
@@ -179,7 +196,7 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     bases = [_strip_app0(base_photo(seed * 100 + i)) for i in range(n_bases)]
-    sheets = make_sheets(min(n_sheets, packages), seed)
+    sheets = make_sheets(min(n_sheets, packages), seed, dpi)
     t1 = time.perf_counter()
     rng = random.Random(seed)
     written = sum(write_package(out, k, rng, bases, sheets) for k in range(packages))
@@ -195,8 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--bases", type=int, default=6, help="distinct base photos (default: 6)")
     ap.add_argument("--sheets", type=int, default=12, help="distinct approval sheets (default: 12)")
+    ap.add_argument("--sheet-dpi", type=int, default=300, help="scan resolution (default: 300)")
     a = ap.parse_args(argv)
-    info = generate(a.out, a.packages, seed=a.seed, n_bases=a.bases, n_sheets=a.sheets)
+    info = generate(a.out, a.packages, seed=a.seed, n_bases=a.bases, n_sheets=a.sheets,
+                    dpi=a.sheet_dpi)  # fmt: skip
     print(f"{a.out}: {info['packages']} packages, {info['bytes'] / 1e9:.2f} GB "
           f"(encoding {info['encode_s']:.1f} s, writing {info['write_s']:.1f} s; "
           f"base photos {', '.join(map(str, info['base_mb']))} MB)")  # fmt: skip

@@ -129,10 +129,14 @@ def check(
         warm_up(read_sheets)
     stream = run(run_job, job_list, jobs=n_jobs, on_broken=broken, executor=executor,
                  scheduler=scheduler)  # fmt: skip
-    for i, res in stream:
-        results[i] = res
-        if progress:
-            progress(res)
+    try:
+        for i, res in stream:
+            results[i] = res
+            if progress:
+                progress(res)
+    finally:  # an interrupt in the progress callback stops the workers now, not at exit
+        if hasattr(stream, "close"):
+            stream.close()
     packages = tuple(r for r in results if r is not None)
     inputs = tuple(
         {"package": p.id, "path": f.path, "size": f.size, "sha256": f.sha256}

@@ -188,3 +188,22 @@ def test_cli_scheduler_without_dask_is_a_usage_error(tmp_path):
            str(tmp_path / "r"), "--scheduler", "tcp://127.0.0.1:1"]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--executor dask" in done.stderr
+
+
+def test_interrupt_in_the_progress_callback_stops_the_workers_before_check_returns(tmp_path):
+    for i in range(6):
+        make_package(tmp_path / "batch", f"2024-03-1{i}-kegiatan-{i}", photos=4)
+    seen = []
+
+    def progress(res):
+        seen.extend(psutil.Process().children(recursive=True))
+        raise KeyboardInterrupt
+
+    try:
+        sopcheck.check(tmp_path / "batch", as_of=golden.AS_OF, jobs=2, cache=False,
+                       read_sheets=False, progress=progress)  # fmt: skip
+    except KeyboardInterrupt:  # checked while the traceback (and check()'s frame) is still alive
+        alive = [p for p in seen if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    else:
+        pytest.fail("KeyboardInterrupt was swallowed")
+    assert seen and not alive
