@@ -30,6 +30,8 @@ OnBroken = Callable[[Any, str], Any]
 """``on_broken(item, reason) -> result`` for an item whose worker died or that could not run."""
 
 EXECUTORS = ("local", "dask")
+CONNECT_TIMEOUT = "20s"
+"""How long to try reaching a Dask scheduler before giving up with a clear error."""
 WORKER_DIED = "the worker process died while checking this package (killed, or out of memory)"
 
 
@@ -145,15 +147,19 @@ def run_dask(
     A task whose workers keep dying ends as ``KilledWorker`` after Dask's own retries
     (``distributed.scheduler.allowed-failures``): that item gets ``on_broken``, the batch goes on.
     """
+    from .errors import UsageError
+
     try:
         from distributed import Client, as_completed
     except ImportError:
-        from .errors import UsageError
-
         raise UsageError(
             "--executor dask needs the 'distributed' package: pip install 'sopcheck[dask]'"
         ) from None
-    with Client(scheduler, set_as_default=False) as client:
+    try:
+        client = Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as e:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    with client:
         window = window or 2 * max(1, sum(client.nthreads().values()))
         todo = iter(range(len(items)))
         live: dict[Any, tuple[Any, int]] = {}  # key -> (future, index)

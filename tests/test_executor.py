@@ -207,3 +207,12 @@ def test_interrupt_in_the_progress_callback_stops_the_workers_before_check_retur
     else:
         pytest.fail("KeyboardInterrupt was swallowed")
     assert seen and not alive
+
+
+def test_unreachable_dask_scheduler_is_a_clear_usage_error(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("sopcheck.executor.CONNECT_TIMEOUT", "1s")
+    make_package(tmp_path / "batch")
+    with pytest.raises(sopcheck.UsageError, match="cannot reach the Dask scheduler"):
+        sopcheck.check(tmp_path / "batch", executor="dask", scheduler="tcp://127.0.0.1:9",
+                       read_sheets=False)  # fmt: skip
