@@ -44,9 +44,10 @@ def test_pool_a_killed_worker_costs_only_its_item():
 
 
 def test_pool_interrupted_kills_its_workers():
+    before = {p.pid for p in psutil.Process().children(recursive=True)}  # other tests' helpers
     stream = run_pool(_pid_after, [0.0, 0.0] + [30.0] * 6, 2, lambda x, why: None)
     _, first = next(stream)
-    workers = psutil.Process().children(recursive=True)
+    workers = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     assert first in {p.pid for p in workers}
     with pytest.raises(KeyboardInterrupt):
         stream.throw(KeyboardInterrupt)
@@ -194,9 +195,10 @@ def test_interrupt_in_the_progress_callback_stops_the_workers_before_check_retur
     for i in range(6):
         make_package(tmp_path / "batch", f"2024-03-1{i}-kegiatan-{i}", photos=4)
     seen = []
+    before = {p.pid for p in psutil.Process().children(recursive=True)}  # other tests' helpers
 
     def progress(res):
-        seen.extend(psutil.Process().children(recursive=True))
+        seen.extend(p for p in psutil.Process().children(recursive=True) if p.pid not in before)
         raise KeyboardInterrupt
 
     try:
