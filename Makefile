@@ -7,7 +7,7 @@ SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng poppler-uti
                    chromium chromium-driver
 DEMO   ?= demo
 
-.PHONY: setup system venv demo test lint format clean
+.PHONY: setup system venv demo test lint format clean fuzz
 
 setup: system venv
 
@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	@rm -rf $(DEMO)
 	$(BIN)/sopcheck sample $(DEMO)/batch
-	@$(BIN)/sopcheck check $(DEMO)/batch --out $(DEMO)/report --jobs 2 --format json,md,junit,html,register; rc=$$?; \
+	@$(BIN)/sopcheck check $(DEMO)/batch --out $(DEMO)/report --jobs 2 --format json,md,junit,html,register --trust $(DEMO)/batch/sample-trust-root.pem; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo; echo "demo: reports written to $(DEMO)/report (exit code $$rc: the sample batch breaks rules on purpose)"
 
@@ -42,5 +42,19 @@ format: venv
 test: setup lint
 	$(BIN)/python -m pytest -q -n 2
 
+# make fuzz: atheris (coverage-guided, libFuzzer) on the EXIF and manifest readers, FUZZ_SECONDS each.
+# Not part of `make test`. The corpus grows in .fuzz/corpus; a crashing input lands in .fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     ?= .fuzz
+fuzz: venv
+	@$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install -q atheris
+	@$(BIN)/python fuzz/seeds.py $(FUZZ_DIR)/corpus
+	@for h in fuzz/fuzz_*.py; do \
+	  n=$$(basename $$h .py); echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  $(BIN)/python $$h $(FUZZ_DIR)/corpus/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+	    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/$$n- \
+	    || { echo "fuzz: $$n found a crash, see $(FUZZ_DIR)/$$n-*" >&2; exit 1; }; \
+	done
+
 clean:
-	rm -rf $(VENV) $(DEMO) sopcheck-report .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) sopcheck-report .pytest_cache .ruff_cache .fuzz

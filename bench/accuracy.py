@@ -126,6 +126,7 @@ def evaluate(job: tuple[str, int, str, str | None, dict]) -> dict[str, Any]:
                 if rr
                 else None,
                 "date": _date_outcome(rt["date"], rr) if rr else "review",
+                "notes": list(getattr(rr, "notes", ()) or ()) if rr else [],
             }
         )
     if keep:
@@ -245,7 +246,8 @@ def by_condition(results: list[dict]) -> list[str]:
     return out
 
 
-def failures(results: list[dict], limit: int) -> list[str]:
+def failures(results: list[dict], limit: int, reviews: bool = False) -> list[str]:
+    """Wrong calls (and, with ``reviews``, signature and decision calls sent to review)."""
     out = []
     for res in results:
         if res["error"]:
@@ -260,6 +262,11 @@ def failures(results: list[dict], limit: int) -> list[str]:
                 bad.append(f"decision {r['decision_truth']} read {r['decision_read']}")
             if r["date"] == "wrong":
                 bad.append(f"date {r['date_truth']} ({r['date_style']}) read {r['date_read']}")
+            if reviews and r["signature"] == "review":
+                why = next((n for n in r["notes"] if n.startswith("signature")), "")
+                bad.append(f"signature {r['signature_kind']} in review ({why})")
+            if reviews and r["decision"] == "review":
+                bad.append(f"decision {r['decision_truth']} in review read {r['decision_read']}")
             if bad:
                 out.append(f"  {res['where']} {r['role']}: " + "; ".join(bad))
     if len(out) > limit:
@@ -275,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", help="also write the generated sheets into this folder")
     ap.add_argument("--failures", type=int, default=25, help="failure cases to list (default 25)")
+    ap.add_argument(
+        "--reviews", action="store_true", help="also list the signature/decision calls in review"
+    )
     ap.add_argument("--profile", choices=("clean", "scan", "photo"), help="only this degradation")
     ap.add_argument("--layout", help="free-form sheets: only this layout (columns, table, list)")
     args = ap.parse_args(argv)
@@ -313,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                 all_met &= ok
                 print(f"  target {name:<52} {'MET    ' if ok else 'NOT MET'}  {value}")
             print("\n".join(by_condition(results)))
-            fails = failures(results, args.failures)
+            fails = failures(results, args.failures, args.reviews)
             if fails:
                 print(
                     "  failure cases (regenerate with sopcheck/sheetgen.py generate(kind, seed)):"

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .cache import Cache, default_dir
+from .checks.integrity import register_leftovers
 from .discover import find_packages
 from .engine import Job, crashed, run_job, warm_up
 from .errors import BatchError, UsageError
 from .executor import EXECUTORS, run, usable_cores
 from .extract.documents import read_register
 from .model import AuditResult, PackageResult
-from .rulepack import RulePack, load_rulepack
+from .rulepack import RulePack, load_rulepack, with_trust
+from .verify import inventory
 
 Progress = Callable[[PackageResult], None]
 
@@ -54,6 +56,7 @@ def check(
     executor: str = "local",
     scheduler: Any = None,
     keep_crops: bool = True,
+    trust: Sequence[str | Path] = (),
 ) -> AuditResult:
     """Check every package of the batch at ``path`` against a rule pack.
 
@@ -70,9 +73,12 @@ def check(
     batch's result small when no HTML report is wanted).
     A worker that dies costs its package an error finding; Ctrl-C (KeyboardInterrupt) stops the
     workers and propagates.
+    ``trust``: certificate files (PEM or DER) that digital signatures may chain to, added to the
+    pack's ``trust_roots`` (digital signatures are validated when sheets are read).
     Raises RulePackError, UsageError or BatchError (no package found is an error, never a pass).
     """
     pack = rules if isinstance(rules, RulePack) else load_rulepack(rules)
+    pack = with_trust(pack, trust)
     lang = lang or pack.language
     if lang not in ("id", "en"):
         raise UsageError(f"unknown language {lang!r} (use id or en)")
@@ -138,10 +144,7 @@ def check(
         if hasattr(stream, "close"):
             stream.close()
     packages = tuple(r for r in results if r is not None)
-    inputs = tuple(
-        {"package": p.id, "path": f.path, "size": f.size, "sha256": f.sha256}
-        for p in packages if p.evidence for f in p.evidence.package.files
-    )  # fmt: skip
+    inputs = inventory(root, found, results)  # every file, for `sopcheck verify`
     matched = {
         tuple(r.items())
         for p in packages
@@ -162,4 +165,7 @@ def check(
         skipped=tuple({"folder": f, "reason": r} for f, r in found.skipped),
         register_file=register_file,
         register_unmatched=unmatched,
+        batch_findings=tuple(
+            f for f in (register_leftovers(unmatched, register_file, pack, lang),) if f is not None
+        ),
     )

@@ -27,6 +27,7 @@ examples:
   sopcheck check batch/ --lang en --fail-on review --format json
   sopcheck rules list                         the rule packs and the rules of the default pack
   sopcheck sample demo-batch/                 write the sample batch used by 'make demo'
+  sopcheck verify report/sopcheck-report.json batch/   what changed since the audit (exit 1 if any)
 """
 
 
@@ -98,6 +99,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
     )
+    c.add_argument("--trust", metavar="CERT", action="append", default=[],
+                   help="a trust root (PEM or DER) for digital signatures; repeatable")  # fmt: skip
+    c.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a limit of the rule pack, e.g. --limit pixels=200000000 (repeatable; names: "
+        "file_bytes, pixels, pages, ocr_page_seconds, manifest_bytes, manifest_aliases, "
+        "files_per_package, text_bytes)",
+    )
 
     ca = sub.add_parser("cache", help="the extraction cache: info or clear")
     ca.add_argument("cache_command", choices=("info", "clear"), metavar="info|clear")
@@ -118,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--lang", choices=("id", "en"))
     va = rs.add_parser("validate", help="load a pack file and report the first problem")
     va.add_argument("file", metavar="FILE")
+    va.add_argument("--lang", choices=("id", "en"), help="output language")
 
     s = sub.add_parser("sample", help="write the sample batch (deterministic) into a new folder")
     s.add_argument("out", metavar="DIR")
@@ -128,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("--crops", metavar="DIR", help="save each role's signature crop (PNG) in DIR")
     ins.add_argument("--rules", metavar="PACK")
     ins.add_argument("--lang", choices=("id", "en"))
+    ins.add_argument("--trust", metavar="CERT", action="append", default=[],
+                     help="a trust root (PEM or DER) for digital signatures; repeatable")  # fmt: skip
 
     tp = sub.add_parser(
         "template",
@@ -159,6 +174,21 @@ def _parser() -> argparse.ArgumentParser:
         help="a notebook parameter (a string); repeat for more",
     )
     rp.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
+
+    ve = sub.add_parser(
+        "verify",
+        help="re-hash a batch and list what changed since a JSON report was written",
+        description="Compare BATCH with the SHA-256 inventory in REPORT (sopcheck-report.json): "
+        "every file changed, missing, added or renamed since the audit, and a changed rule pack. "
+        "Reads only. Exit codes: 0 identical; 1 something differs; 2 usage; "
+        "4 REPORT is not a sopcheck report or BATCH does not exist.",
+    )
+    ve.add_argument("report", metavar="REPORT.json", help="the JSON report of the audit")
+    ve.add_argument("batch", metavar="BATCH", help="the batch folder as it is now")
+    ve.add_argument("--lang", choices=("id", "en"), help="language (default: the report's)")
+    ve.add_argument(
+        "--rules", metavar="FILE", help="the rule pack file (default: the path in the report)"
+    )
     return p
 
 
@@ -166,9 +196,7 @@ def _formats(value: str) -> list[str]:
     fmts = [f.strip() for f in value.split(",") if f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
     if bad or not fmts:
-        raise UsageError(
-            f"--format: unknown {', '.join(bad) or 'empty'} (choose from {', '.join(FORMATS)})"
-        )
+        raise UsageError("err.format", bad=", ".join(bad) or "-", known=", ".join(FORMATS))
     return fmts
 
 
@@ -202,6 +230,9 @@ def _summary(result: AuditResult, out=None) -> None:
         print(f"\n  {label('cli.rule_header', lang):<8}{head}", file=out)
         for r, c in bad:
             print(f"  {r:<8}" + "".join(f" {c[s]:>10}" for s in cols), file=out)
+    for f in result.batch_findings:
+        text = label("cli.batch_finding", lang, rule=f.rule, status=st[f.status], message=f.message)
+        print("\n  " + text, file=out)
     for s in result.skipped:
         print("  " + label("cli.skipped", lang, folder=s["folder"], reason=s["reason"]), file=out)
 
@@ -227,11 +258,9 @@ def _check(args) -> int:
     fmts = _formats(args.format)
     batch, out = Path(args.batch).resolve(), Path(args.out).resolve()
     if out == batch or batch in out.parents:
-        raise UsageError(
-            f"--out {out} is inside the batch {batch}: sopcheck never writes into what it checks"
-        )
+        raise UsageError("err.out_inside", out=out, batch=batch)
     if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError("err.jobs")
     bar = None
     show = not args.quiet and sys.stderr.isatty()
 
@@ -249,10 +278,20 @@ def _check(args) -> int:
 
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler is for --executor dask")
+    rules = args.rules
+    if args.limit:
+        from .limits import parse_override
+        from .rulepack import load_rulepack
+
+        try:
+            overrides = dict(parse_override(x) for x in args.limit)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        rules = load_rulepack(args.rules).with_limits(**overrides)
     try:
-        result = check(batch, args.rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
+        result = check(batch, rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
                        progress=progress, on_start=on_start,
-                       cache=False if args.no_cache else args.cache,
+                       cache=False if args.no_cache else args.cache, trust=args.trust,
                        executor=args.executor, scheduler=args.scheduler,
                        keep_crops="html" in fmts)  # fmt: skip
     finally:
@@ -262,9 +301,9 @@ def _check(args) -> int:
     with _interrupt_deferred() as caught:  # the reports are all old or all new: never a mix
         paths = write_reports(result, out, fmts, fail_on=fail_on)
     if caught:
-        print(
-            f"sopcheck: interrupted; the reports in {out} were complete and kept", file=sys.stderr
-        )
+        from .i18n import error_text
+
+        print(error_text("err.interrupted_after_reports", result.lang, out=out), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     if not args.quiet:
         _summary(result)
@@ -278,18 +317,19 @@ def _check(args) -> int:
 
 
 def _rules(args) -> int:
+    from .i18n import label
     from .rulepack import available_packs, load_rulepack
 
     if args.rules_command == "validate":
         pack = load_rulepack(args.file)
-        print(
-            f"{args.file}: valid rule pack {pack.id} {pack.version} ({len(pack.rules)} rules, sha256 {pack.sha256[:12]})"
-        )
+        lang = args.lang or args.ui_lang
+        print(label("cli.pack_valid", lang, file=args.file, pack=pack.id, version=pack.version,
+                    n=len(pack.rules), sha=pack.sha256[:12]))  # fmt: skip
         return 0
     pack = load_rulepack(args.rules)
     lang = args.lang or pack.language
     if args.rules_command == "list":
-        print("rule packs:")
+        print(label("cli.packs", lang))
         for p in available_packs():
             print(f"  {p.stem:<28} {p}")
         print(f"\n{pack.id} {pack.version}: {pack.title.get(lang, pack.id)}")
@@ -299,28 +339,35 @@ def _rules(args) -> int:
     try:
         r = pack.rule(args.rule_id.upper())
     except KeyError:
-        raise UsageError(
-            f"no rule {args.rule_id!r} in {pack.id} (see 'sopcheck rules list')"
-        ) from None
+        raise UsageError("err.no_rule", rule=repr(args.rule_id), pack=pack.id) from None
     from .checks import CHECKS
 
     spec = CHECKS[r.check]
     print(f"{r.id}  {r.title.get(lang, '')}")
     print(f"  {r.description.get(lang, '')}")
-    print(f"  severity: {r.severity.value}   check: {r.check} ({spec.doc})")
+    print(
+        "  " + label("cli.rule_meta", lang, severity=r.severity.value, check=r.check, doc=spec.doc)
+    )
     if r.source:
         print("  SOP: " + ", ".join(f"{k} {v}" for k, v in r.source.items()))
     for k, v in r.params.items():
-        print(f"  param {k} = {v!r}: {spec.params[k].doc}")
+        print("  " + label("cli.rule_param", lang, key=k, value=repr(v), doc=spec.params[k].doc))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return int(ExitCode.USAGE)
+    from .cli_text import argparse_words, choose_lang, localize
+    from .i18n import error_text
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = choose_lang(argv)
+    parser = localize(_parser(), lang)
+    with argparse_words(lang):
+        args = parser.parse_args(argv)
+        args.ui_lang = lang
+        if args.command is None:
+            parser.print_help()
+            return int(ExitCode.USAGE)
     try:
         if args.command == "check":
             return _check(args)
@@ -328,11 +375,14 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "inspect":
             from .inspect import inspect_command
-            from .rulepack import load_rulepack
+            from .rulepack import load_rulepack, with_trust
 
-            return inspect_command(
-                Path(args.file), args.json, load_rulepack(args.rules), args.lang, args.crops
-            )
+            pack = with_trust(load_rulepack(args.rules), args.trust)
+            return inspect_command(Path(args.file), args.json, pack, args.lang, args.crops)
+        if args.command == "verify":
+            from .verify import verify_command
+
+            return verify_command(args)
         if args.command == "report":
             from .notebook import report_command
 
@@ -344,7 +394,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.cache_command == "clear":
                 store.clear()
             info = store.info()
-            print(f"{info['path']}: {info['entries']} entries, {info['bytes'] / 1e6:.1f} MB")
+            from .i18n import label
+
+            print(label("cli.cache_info", lang, path=info["path"], n=info["entries"],
+                        mb=f"{info['bytes'] / 1e6:.1f}"))  # fmt: skip
             return 0
         if args.command == "template":
             from .rulepack import load_rulepack
@@ -365,19 +418,17 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(str(e)) from None
         return 0
     except SopcheckError as e:
-        print(f"sopcheck: error: {e}", file=sys.stderr)
+        print(error_text("err.prefix", lang, message=e.render(lang)), file=sys.stderr)
         return int(e.exit_code)
     except BrokenPipeError:  # e.g. `sopcheck inspect x | head`
         sys.stderr.close()
         return int(ExitCode.OK)
     except KeyboardInterrupt:
-        print("sopcheck: interrupted; no report written", file=sys.stderr)
+        print(error_text("err.interrupted", lang), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except Exception:
         traceback.print_exc()
-        print(
-            "sopcheck: internal error: please report it with the traceback above", file=sys.stderr
-        )
+        print(error_text("err.internal", lang), file=sys.stderr)
         return int(ExitCode.INTERNAL)
 
 

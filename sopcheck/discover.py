@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .dates import folder_date
 from .errors import BatchError
-from .manifest import read_manifest
+from .limits import Limits, admit, current
+from .manifest import oversized, read_manifest
 from .model import Dated, FileRecord, Package
 
 PHOTO_EXT = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp"}
@@ -61,32 +62,66 @@ def _is_package_dir(d: Path) -> bool:
 
 
 def sha256_file(path: Path) -> tuple[int, str]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
+    """(size, SHA-256) of a regular file, streamed. Opened without following a link and without
+    blocking, and checked again once open: a file swapped for a FIFO or a device is refused."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        h = hashlib.sha256()
+        size = 0
         while chunk := f.read(1 << 20):
             h.update(chunk)
             size += len(chunk)
     return size, h.hexdigest()
 
 
+def shown(name: str) -> str:
+    """A path as text that any report can hold: bytes that are not UTF-8 become ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _kind_of(st_mode: int) -> str:
+    for test, what in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a folder")):  # fmt: skip
+        if test(st_mode):
+            return what
+    return "not a regular file"
+
+
+def _link_note(path: Path, top: Path) -> str:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    real = os.path.realpath(path)
+    where = (
+        "" if real == str(top) or real.startswith(str(top) + os.sep) else " (outside the package)"
+    )
+    return f"symbolic link to {shown(target)[:200]!r}{where}: not followed"
+
+
 Digest = Callable[[Path, os.stat_result], str]
 """``digest(path, stat) -> SHA-256 hex``: e.g. ``Cache.file_sha256`` remembering digests by stat."""
 
 
-def _record(root: Path, path: Path, digest: Digest | None = None) -> FileRecord:
-    rel = path.relative_to(root).as_posix()
+def _record(
+    root: Path, path: Path, limits: Limits | None = None, digest: Digest | None = None
+) -> FileRecord:
+    limits = limits or current()
+    raw_rel = path.relative_to(root).as_posix()
+    rel = shown(raw_rel)
     kind = classify(rel)
     try:
         st = path.lstat()
         if stat.S_ISLNK(st.st_mode):
             return FileRecord(
-                path=rel, kind=kind, size=None, sha256=None, error="symbolic link: not followed"
+                path=rel, kind=kind, size=None, sha256=None, error=_link_note(path, root)
             )
         if not stat.S_ISREG(st.st_mode):
-            return FileRecord(
-                path=rel, kind=kind, size=None, sha256=None, error="not a regular file: skipped"
-            )
+            return FileRecord(path=rel, kind=kind, size=None, sha256=None,
+                              error=f"{_kind_of(st.st_mode)}: skipped, never opened")  # fmt: skip
         if digest is None:
             size, sha = sha256_file(path)
         else:
@@ -95,17 +130,78 @@ def _record(root: Path, path: Path, digest: Digest | None = None) -> FileRecord:
         return FileRecord(
             path=rel, kind=kind, size=None, sha256=None, error=f"cannot read: {e.strerror or e}"
         )
-    return FileRecord(path=rel, kind=kind, size=size, sha256=sha)
+    if rel != raw_rel:
+        return FileRecord(path=rel, kind=kind, size=size, sha256=sha,
+                          error="file name is not valid UTF-8 (shown with \\x escapes): hashed, not read")  # fmt: skip
+    return FileRecord(
+        path=rel, kind=kind, size=size, sha256=sha, error=admit(path, kind, size, limits)
+    )
 
 
-def package_files(pkg_dir: Path, digest: Digest | None = None) -> tuple[FileRecord, ...]:
-    """Every file under the package folder (not following links), sorted by relative path."""
+NESTED_MARKERS = MANIFEST_NAMES | {"caption.txt"}
+"""A sub-folder holding one of these (or a foto/ or video/ folder) is a package of its own."""
+
+
+def _nested(d: Path) -> str | None:
+    try:
+        for e in sorted(os.scandir(d), key=lambda e: e.name):
+            name = e.name.lower()
+            if e.is_file(follow_symlinks=False) and name in NESTED_MARKERS:
+                return f"its own {e.name}"
+            if e.is_dir(follow_symlinks=False) and name in CONTENT_DIRS:
+                return f"its own {e.name}/ folder"
+    except OSError:
+        return None
+    return None
+
+
+def package_files(
+    pkg_dir: Path, limits: Limits | None = None, digest: Digest | None = None
+) -> tuple[FileRecord, ...]:
+    """Every file under the package folder (not following links), sorted by relative path.
+
+    Reported as records with an error, never read: links, FIFOs and devices, names that are not
+    UTF-8, folders that cannot be listed, a package nested in this one, and the files past the
+    ``files_per_package`` limit (one record names the first of them and how many there are).
+    """
+    limits = limits or current()
+    found: list[Path] = []
     out: list[FileRecord] = []
-    for dirpath, dirnames, filenames in os.walk(pkg_dir, followlinks=False):
-        dirnames.sort()
+
+    def unlisted(err: OSError) -> None:
+        p = Path(err.filename or pkg_dir)
+        rel = shown(p.relative_to(pkg_dir).as_posix()) if p != pkg_dir else "."
+        out.append(FileRecord(path=rel + "/", kind="other", size=None, sha256=None,
+                              error=f"folder cannot be listed: {err.strerror or err}"))  # fmt: skip
+
+    for dirpath, dirnames, filenames in os.walk(pkg_dir, followlinks=False, onerror=unlisted):
         base = Path(dirpath)
-        for name in sorted(filenames) + [d for d in dirnames if (base / d).is_symlink()]:
-            out.append(_record(pkg_dir, base / name, digest))
+        keep = []
+        for d in sorted(dirnames):
+            sub = base / d
+            if sub.is_symlink():
+                found.append(sub)
+            elif d.lower() not in CONTENT_DIRS and (why := _nested(sub)):
+                rel = shown(sub.relative_to(pkg_dir).as_posix()) + "/"
+                out.append(FileRecord(path=rel, kind="other", size=None, sha256=None,
+                                      error=f"a package nested in this package ({why}): not read; "
+                                      "put it beside the other packages"))  # fmt: skip
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        found.extend(base / name for name in filenames)
+    # the package's own files (its root, then foto/...) are admitted first, in a stable order
+    found.sort(key=lambda p: (len(p.relative_to(pkg_dir).parts), p.relative_to(pkg_dir).as_posix()))
+    over = len(found) - limits.files_per_package
+    if over > 0:
+        first = shown(found[limits.files_per_package].relative_to(pkg_dir).as_posix())
+        found = found[: limits.files_per_package]
+        out.append(FileRecord(
+            path=first, kind="other", size=None, sha256=None,
+            error=f"not read, nor the {over - 1:,} files after it: the package holds "
+            f"{len(found) + over:,} files, over the limit of {limits.files_per_package:,} (files_per_package)",
+        ))  # fmt: skip
+    out.extend(_record(pkg_dir, p, limits, digest) for p in found)
     return tuple(sorted(out, key=lambda f: f.path))
 
 
@@ -136,14 +232,27 @@ def find_packages(root: Path) -> Discovery:
 
     def walk(d: Path, depth: int) -> None:
         try:
-            subdirs = sorted(e.path for e in os.scandir(d) if e.is_dir(follow_symlinks=False))
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as e:
             skipped.append(
-                (d.relative_to(root).as_posix() or ".", f"cannot list: {e.strerror or e}")
+                (shown(d.relative_to(root).as_posix()) or ".", f"cannot list: {e.strerror or e}")
             )
             return
-        for sd in map(Path, subdirs):
-            if sd.name.startswith("."):
+        for e in entries:
+            rel = shown(Path(e.path).relative_to(root).as_posix())
+            if e.name.startswith("."):
+                continue
+            if e.is_symlink():
+                if os.path.isdir(e.path) or not os.path.exists(e.path):
+                    skipped.append((rel, _link_note(Path(e.path), root)))
+                continue
+            if not e.is_dir(follow_symlinks=False):
+                continue
+            sd = Path(e.path)
+            if shown(e.name) != e.name:
+                skipped.append(
+                    (rel, "folder name is not valid UTF-8 (shown with \\x escapes): not read")
+                )
                 continue
             if _is_package_dir(sd):
                 found.append(sd)
@@ -153,7 +262,7 @@ def find_packages(root: Path) -> Discovery:
                 if len(found) == before:
                     skipped.append(
                         (
-                            sd.relative_to(root).as_posix(),
+                            rel,
                             "not a package: no photos, caption, narrative, approval sheet or paket.yaml",
                         )
                     )
@@ -168,21 +277,30 @@ def find_packages(root: Path) -> Discovery:
 
 
 def load_package(
-    root: Path, pkg_dir: Path, tz: dt.tzinfo, roles: tuple[str, ...], digest: Digest | None = None
+    root: Path,
+    pkg_dir: Path,
+    tz: dt.tzinfo,
+    roles: tuple[str, ...],
+    limits: Limits | None = None,
+    digest: Digest | None = None,
 ) -> Package:
     """A package's files and what its manifest states; manifest problems are kept, not raised.
 
     ``digest``: how a file's SHA-256 is obtained (default: read the whole file)."""
-    files = package_files(pkg_dir, digest)
-    pid = pkg_dir.relative_to(root).as_posix()
+    limits = limits or current()
+    files = package_files(pkg_dir, limits, digest)
+    pid = shown(pkg_dir.relative_to(root).as_posix())
     man = None
     for f in files:
         if f.kind == "manifest" and f.error is None:
+            if (f.size or 0) > limits.manifest_bytes:  # never read into memory
+                man = oversized(f.path, f.size, limits.manifest_bytes)
+                break
             try:
                 data = (pkg_dir / f.path).read_bytes()
             except OSError:
                 continue
-            man = read_manifest(data, f.path, tz, roles)
+            man = read_manifest(data, f.path, tz, roles, limits=limits)
             break
     start = man.start if man else None
     if start is None:

@@ -14,6 +14,7 @@ from .checks import CHECKS, Outcome, RuleContext
 from .discover import load_package, sha256_file
 from .extract.package import gather
 from .i18n import render
+from .limits import applied
 from .model import Finding, PackageEvidence, PackageResult, Status
 from .rulepack import RulePack
 
@@ -131,9 +132,10 @@ def run_job(job: Job) -> PackageResult:
 
     try:
         roles = tuple(r.id for r in job.pack.roles)
-        pkg = load_package(root, pkg_dir, job.pack.tz, roles, digest)
-        evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
-                          pack=job.pack if job.read_sheets else None, cache=job.cache)  # fmt: skip
+        with applied(job.pack.limits):  # the readers of this package see the pack's limits
+            pkg = load_package(root, pkg_dir, job.pack.tz, roles, job.pack.limits, digest)
+            evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
+                              pack=job.pack if job.read_sheets else None, cache=job.cache)  # fmt: skip
     except Exception as e:
         return crashed(pkg_id, job.pack, job.lang, f"{type(e).__name__}: {e}")
     if not job.keep_crops:

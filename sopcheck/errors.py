@@ -17,9 +17,29 @@ class ExitCode(IntEnum):
 
 
 class SopcheckError(Exception):
-    """Base class; ``exit_code`` says how the CLI ends."""
+    """Base class; ``exit_code`` says how the CLI ends.
+
+    ``SopcheckError("err.no_folder", path=p)``: an id of ``sopcheck.i18n.ERRORS`` with its
+    parameters, rendered in the user's language by ``render(lang)`` (``str()`` is the English one);
+    any other text is kept as it is in every language.
+    """
 
     exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str = "", /, **params: object):
+        from .i18n import ERRORS, error_text
+
+        self.message_id = message if message in ERRORS else None
+        self.params = params
+        super().__init__(error_text(message, "en", **params) if self.message_id else message)
+
+    def render(self, lang: str) -> str:
+        """The message in ``lang`` ("id" or "en")."""
+        if self.message_id is None:
+            return str(self)
+        from .i18n import error_text
+
+        return error_text(self.message_id, lang, **self.params)
 
 
 class UsageError(SopcheckError):

@@ -127,6 +127,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tanda tangan elektronik ditemukan pada {files}; validasinya belum tersedia di versi ini: periksa dengan aplikasi PDF.",
         "en": "Digital signature found in {files}; this version does not validate it yet: check it in a PDF reader.",
     },
+    "pst04.pass": {
+        "id": "{n} tanda tangan elektronik pada {files} utuh, mencakup dokumen, tanpa perubahan sesudahnya, dan rantai sertifikatnya sampai ke akar tepercaya.",
+        "en": "{n} digital signature(s) in {files} intact, covering the document, with no change after signing, and chained to a trust root.",
+    },
+    "pst04.not_verified": {
+        "id": "Tanda tangan elektronik utuh, tetapi kepercayaan tidak diverifikasi: tidak ada akar tepercaya (trust_roots di paket aturan atau --trust). {problems}",
+        "en": "The digital signature is intact, but trust is not verified: no trust root is configured (trust_roots in the rule pack or --trust). {problems}",
+    },
+    "pst04.fail": {"id": "Tanda tangan elektronik tidak sah: {problems}.", "en": "Digital signature not valid: {problems}."},
+    "pst04.error": {"id": "Tanda tangan elektronik tidak dapat dibaca: {problems}.", "en": "Digital signature cannot be read: {problems}."},
+    "pst04.empty": {"id": "Ada kolom tanda tangan yang tidak pernah ditandatangani: {problems}.",
+                    "en": "A signature field was never signed: {problems}."},
+    "pst04.claim_only": {
+        "id": "Dokumen menyatakan ditandatangani secara elektronik, tetapi tidak memuat tanda tangan elektronik: {problems}.",
+        "en": "The document claims an electronic signature but carries none: {problems}.",
+    },
+    "pst04.scan_qr": {
+        "id": "Salinan pindaian dokumen bertanda tangan elektronik (kode QR): periksa QR-nya pada layanan penerbit. {problems}",
+        "en": "A scanned copy of an e-signed document (QR code): check its QR with the issuing service. {problems}",
+    },
     "pst05.no_sheet": {"id": "Tidak ada lembar persetujuan.", "en": "No approval sheet."},
     "pst05.unread": {
         "id": "Isi {files} belum dibaca oleh versi ini: cocokkan caption dan kegiatan pada lembar secara manual.",
@@ -150,6 +170,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reg01.none": {"id": "Tidak ada register di akar batch.", "en": "No register at the batch root."},
     "reg01.unreadable": {"id": "Register {file} tidak dapat dibaca.", "en": "The register {file} cannot be read."},
     "reg01.fail": {"id": "Paket tidak tercatat di register {file}.", "en": "The package is not in the register {file}."},
+    "reg01.unmatched": {"id": "{n} baris register {file} tidak menunjuk paket mana pun dalam batch: {rows}.",
+                        "en": "{n} rows of the register {file} name no package of the batch: {rows}."},
     "reg01.pass": {"id": "Tercatat di register {file} ({rows} baris).", "en": "Listed in the register {file} ({rows} rows)."},
     "int01.pass": {"id": "{n} berkas dapat dibaca; SHA-256 dicatat.", "en": "{n} files readable; SHA-256 recorded."},
     "int01.error": {"id": "{bad} masalah pada berkas: {files}.", "en": "{bad} problems with files: {files}."},
@@ -288,6 +310,14 @@ LABELS: dict[str, dict[str, str]] = {
     "cli.rule_header": {"id": "aturan", "en": "rule"},
     "cli.skipped": {"id": "dilewati {folder}: {reason}", "en": "skipped {folder}: {reason}"},
     "cli.reports": {"id": "laporan:", "en": "reports:"},
+    "cli.batch_finding": {"id": "batch {rule} {status}: {message}", "en": "batch {rule} {status}: {message}"},
+    "cli.packs": {"id": "rule pack:", "en": "rule packs:"},
+    "cli.pack_valid": {"id": "{file}: rule pack sah {pack} {version} ({n} aturan, sha256 {sha})",
+                       "en": "{file}: valid rule pack {pack} {version} ({n} rules, sha256 {sha})"},
+    "cli.rule_meta": {"id": "tingkat: {severity}   pemeriksaan: {check} ({doc})",
+                      "en": "severity: {severity}   check: {check} ({doc})"},
+    "cli.rule_param": {"id": "parameter {key} = {value}: {doc}", "en": "param {key} = {value}: {doc}"},
+    "cli.cache_info": {"id": "{path}: {n} entri, {mb} MB", "en": "{path}: {n} entries, {mb} MB"},
     "inspect.photo": {"id": "Foto", "en": "Photo"},
     "inspect.date_tags": {"id": "Tag tanggal", "en": "Date tags"},
     "inspect.chosen": {"id": "Waktu pengambilan terpilih", "en": "Chosen capture time"},
@@ -298,13 +328,104 @@ LABELS: dict[str, dict[str, str]] = {
     "inspect.text_layer": {"id": "Lapisan teks", "en": "Text layer"},
     "inspect.signatures": {"id": "Tanda tangan elektronik (/ByteRange)", "en": "Digital signatures (/ByteRange)"},
     "inspect.sheet": {"id": "Pembacaan lembar persetujuan", "en": "Approval sheet reading"},
+    "inspect.esign": {"id": "Tanda tangan elektronik (pyHanko)", "en": "Digital signatures (pyHanko)"},
+    "inspect.trust_roots": {"id": "Akar tepercaya", "en": "Trust roots"},
+    "inspect.claims": {"id": "Pernyataan tanda tangan elektronik dalam teks", "en": "E-signature claims in the text"},
+    "inspect.foreign_qr": {"id": "Kode QR pada pindaian", "en": "QR codes on the scan"},
     "inspect.no_sheet_reader": {"id": "Pembaca lembar belum tersedia di versi ini.",
                                 "en": "This version has no sheet reader yet."},
+    # sopcheck verify (tamper evidence)
+    "verify.head": {"id": "Verifikasi {report} (sha256 {sha}) terhadap {batch}: {n} berkas tercatat saat audit",
+                    "en": "Verifying {report} (sha256 {sha}) against {batch}: {n} files recorded at the audit"},
+    "verify.changed": {"id": "BERUBAH  {file}: {before} -> {after}", "en": "CHANGED  {file}: {before} -> {after}"},
+    "verify.missing": {"id": "HILANG   {file} (tercatat {before})", "en": "MISSING  {file} (recorded {before})"},
+    "verify.added": {"id": "BARU     {file}: {after}", "en": "ADDED    {file}: {after}"},
+    "verify.renamed": {"id": "DIPINDAH {old} -> {file} (isi sama {after})",
+                       "en": "RENAMED  {old} -> {file} (same content {after})"},
+    "verify.rulepack": {"id": "PAKET ATURAN BERUBAH {file}: {before} -> {after}",
+                        "en": "RULE PACK CHANGED {file}: {before} -> {after}"},
+    "verify.pack_unchecked": {"id": "(berkas paket aturan tidak ditemukan: tidak dibandingkan; gunakan --rules)",
+                              "en": "(rule pack file not found: not compared; use --rules)"},
+    "verify.identical": {"id": "Identik: {n} berkas sama seperti saat audit.",
+                         "en": "Identical: all {n} files are as they were at the audit."},
+    "verify.differs": {"id": "{k} perbedaan sejak audit.", "en": "{k} difference(s) since the audit."},
+    "verify.not_report": {"id": "{file} bukan laporan JSON sopcheck: {reason}",
+                          "en": "{file} is not a sopcheck JSON report: {reason}"},
+    "verify.unreadable": {"id": "tidak dapat dibaca ({reason})", "en": "cannot be read ({reason})"},
+    "verify.not_json": {"id": "bukan JSON ({reason})", "en": "not JSON ({reason})"},
+    "verify.not_sopcheck": {"id": "tidak ada tool.name \"sopcheck\"", "en": "no tool.name \"sopcheck\""},
+    "verify.schema": {"id": "schema_version {version} tidak dikenal (versi ini membaca \"1\")",
+                      "en": "unknown schema_version {version} (this version reads \"1\")"},
+    "verify.no_inputs": {"id": "tidak ada daftar 'inputs' berisi berkas dan SHA-256",
+                         "en": "no 'inputs' list of files and SHA-256"},
 }
 # fmt: on
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")  # fmt: skip
+
+# fmt: off
+# Errors of the command line and the API (``SopcheckError("err.…", **params)``), each saying what to
+# do next where there is something to do.
+ERRORS: dict[str, dict[str, str]] = {
+    "err.prefix": {"id": "sopcheck: galat: {message}", "en": "sopcheck: error: {message}"},
+    "err.interrupted": {"id": "sopcheck: dihentikan; tidak ada laporan yang ditulis",
+                        "en": "sopcheck: interrupted; no report written"},
+    "err.interrupted_after_reports": {
+        "id": "sopcheck: dihentikan; laporan di {out} sudah lengkap ditulis dan disimpan",
+        "en": "sopcheck: interrupted; the reports in {out} were complete and kept"},
+    "err.internal": {"id": "sopcheck: galat internal: mohon laporkan beserta traceback di atas",
+                     "en": "sopcheck: internal error: please report it with the traceback above"},
+    "err.no_folder": {"id": "{path}: folder tidak ada (periksa ejaan dan letaknya)",
+                      "en": "{path}: no such folder (check the spelling and where it is)"},
+    "err.not_folder": {"id": "{path}: bukan folder (berikan folder batch yang memuat folder-folder paket)",
+                       "en": "{path}: not a folder (give the batch folder that holds the packages)"},
+    "err.permission": {"id": "{path}: izin ditolak (sopcheck perlu hak baca pada folder ini)",
+                       "en": "{path}: permission denied (sopcheck needs read access to this folder)"},
+    "err.no_package": {"id": "{path}: tidak ada paket ditemukan ({skipped} folder yang dilihat bukan paket). "
+                             "Paket adalah folder berisi foto (foto/), caption.txt, narasi.*, persetujuan.* "
+                             "atau paket.yaml.",
+                       "en": "{path}: no package found ({skipped} folders looked at are not packages). "
+                             "A package is a folder holding photos (foto/), caption.txt, narasi.*, "
+                             "persetujuan.* or paket.yaml."},
+    "err.out_inside": {"id": "--out {out} berada di dalam batch {batch}: sopcheck tidak pernah menulis ke "
+                             "folder yang diperiksanya; pilih folder laporan di luarnya",
+                       "en": "--out {out} is inside the batch {batch}: sopcheck never writes into what it "
+                             "checks; choose a report folder outside it"},
+    "err.jobs": {"id": "--jobs sedikitnya 1", "en": "--jobs must be at least 1"},
+    "err.format": {"id": "--format: tidak dikenal {bad} (pilih dari {known})",
+                   "en": "--format: unknown {bad} (choose from {known})"},
+    "err.as_of": {"id": "--as-of: {value} bukan tanggal ISO (YYYY-MM-DD) atau tanggal-waktu",
+                  "en": "--as-of: {value} is not an ISO date (YYYY-MM-DD) or date-time"},
+    "err.lang": {"id": "bahasa tidak dikenal {lang} (pakai id atau en)",
+                 "en": "unknown language {lang} (use id or en)"},
+    "err.no_rule": {"id": "tidak ada aturan {rule} dalam {pack} (lihat 'sopcheck rules list')",
+                    "en": "no rule {rule} in {pack} (see 'sopcheck rules list')"},
+    "err.no_file": {"id": "{path}: berkas tidak ada", "en": "{path}: no such file"},
+    "err.inspect_kind": {"id": "{path}: berkas {suffix} tidak dapat diperiksa (berikan foto, PDF, atau pindaian lembar)",
+                         "en": "{path}: cannot inspect a {suffix} file (give a photo, a PDF or a scanned sheet)"},
+    "err.crops_inside": {"id": "--crops {target} berada di dalam {folder}: sopcheck tidak pernah menulis di samping "
+                               "yang dibacanya; pilih folder lain",
+                         "en": "--crops {target} is inside {folder}: sopcheck never writes beside what it reads; "
+                               "choose another folder"},
+    "err.nb_out_inside": {"id": "-o {out} berada di dalam batch {batch}: sopcheck tidak pernah menulis ke folder "
+                                "yang diperiksanya; pilih berkas di luarnya",
+                          "en": "-o {out} is inside the batch {batch}: sopcheck never writes into what it checks; "
+                                "choose a file outside it"},
+    "err.nb_out_folder": {"id": "-o {out}: folder {folder} tidak ada (buat dulu)",
+                          "en": "-o {out}: folder {folder} does not exist (create it first)"},
+    "err.nb_batch_param": {"id": "-p batch: berikan batch sebagai argumen BATCH",
+                           "en": "-p batch: give the batch as the BATCH argument"},
+    "err.nb_param_twice": {"id": "-p {key}: diberikan dua kali", "en": "-p {key}: given twice"},
+}
+# fmt: on
+
+
+def error_text(error_id: str, lang: str, **params: Any) -> str:
+    """An error message of ``ERRORS`` in ``lang`` (Indonesian when unknown), parameters filled in."""
+    lang = lang if lang in LANGS else "id"
+    template = ERRORS.get(error_id, {}).get(lang) or error_id
+    return template.format_map(_Default(params))
 
 
 def label(label_id: str, lang: str, **params: Any) -> str:

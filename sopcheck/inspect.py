@@ -1,7 +1,8 @@
 """``sopcheck inspect FILE``: what sopcheck reads from one file, for an auditor who doubts a verdict.
 
 A photo: every date tag (exifread and Pillow), the chosen capture time and why, the dHash. A PDF: its
-text layer (pdfplumber) and whether it carries a signature dictionary (/ByteRange). An approval
+text layer (pdfplumber), its signature dictionaries (/ByteRange) and every signature validated
+with pyHanko (signer, times, coverage, trust against the pack's roots and ``--trust``). An approval
 sheet (``persetujuan*``): the reading of ``sopcheck.extract.sheets.read_sheet`` when that exists.
 """
 
@@ -115,17 +116,56 @@ def _sheet(path: Path, pack, crops: Path | None = None) -> dict[str, Any] | None
     return reading
 
 
+def _esign(path: Path, pack) -> dict[str, Any]:
+    """Every signature field validated with pyHanko against the pack's trust roots (and --trust)."""
+    from .extract.esign import load_cert, read_esign
+
+    roots = tuple(load_cert(d) for d in getattr(pack, "trust_roots", ()))
+    data = jsonable(read_esign(path, path.name, roots, pack))
+    data["trust_roots"] = list(getattr(pack, "trust_root_files", ()))
+    return data
+
+
+def _esign_lines(es: dict[str, Any], lang: str) -> list[str]:
+    roots = ", ".join(es["trust_roots"]) or label("report.none", lang)
+    out = [f"{label('inspect.esign', lang)}: {len(es['signatures'])}",
+           f"  {label('inspect.trust_roots', lang)}: {roots}"]  # fmt: skip
+    if es.get("error"):
+        out.append(f"  ! {es['error']}")
+    for s in es["signatures"]:
+        out.append(f"  {s['field']}: {s['status']}")
+        if s.get("signer"):
+            when = s.get("timestamp_time") if s.get("timestamp_ok") else None
+            src = "timestamp token" if when else "claimed signing time"
+            out += [
+                f"    signer: {s['signer']}",
+                f"    issuer: {s['issuer']} · serial {s['serial']}",
+                f"    valid: {s['not_before']} .. {s['not_after']}",
+                f"    signed: {when or s.get('claimed_time') or '-'} ({src}); claimed "
+                f"{s.get('claimed_time') or '-'}, timestamp {s.get('timestamp_time') or '-'}",
+                f"    coverage: {s['coverage']} · after signing: {s['modification']} · trust: "
+                f"{s['trust']}" + (f" ({s['trust_anchor']})" if s.get("trust_anchor") else ""),
+                f"    revocation info: {s.get('revocation') or 'none embedded'} · role: "
+                f"{s.get('role') or '-'}" + (f" ({s['role_source']})" if s.get("role_source") else ""),
+            ]  # fmt: skip
+        out += [f"    - {r}" for r in s["reasons"]]
+    if es["claims"]:
+        out.append(f"  {label('inspect.claims', lang)}: {' | '.join(es['claims'])}")
+    if es["foreign_qr"]:
+        out.append(f"  {label('inspect.foreign_qr', lang)}: {' | '.join(es['foreign_qr'])}")
+    return out
+
+
 def inspect_file(path: Path, pack, crops: Path | None = None) -> dict[str, Any]:
     """Everything sopcheck reads from ``path``, as JSON-ready data."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         data = _pdf(path)
+        data["esign"] = _esign(path, pack)
     elif suffix in PHOTO_EXT:
         data = _photo(path, pack)
     else:
-        raise UsageError(
-            f"{path}: cannot inspect a {suffix or 'file without extension'} file (photo or PDF)"
-        )
+        raise UsageError("err.inspect_kind", path=path, suffix=suffix or "-")
     if path.name.lower().startswith("persetujuan"):
         data["sheet"] = _sheet(path, pack, crops)
     return jsonable(data)
@@ -160,6 +200,8 @@ def _human(data: dict[str, Any], lang: str) -> str:
             out.append(
                 f"  /ByteRange {s['byte_range']} covers the whole file: {s['covers_whole_file']}"
             )
+        if "esign" in data:
+            out += _esign_lines(data["esign"], lang)
     if "sheet" in data:
         out.append(f"{label('inspect.sheet', lang)}:")
         if data["sheet"] is None:
@@ -191,13 +233,11 @@ def inspect_command(
     """
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError("err.no_file", path=path)
     if crops is not None:
         folder, target = path.resolve().parent, Path(crops).resolve()
         if target == folder or folder in target.parents:
-            raise UsageError(
-                f"--crops {target} is inside {folder}: sopcheck never writes beside what it reads"
-            )
+            raise UsageError("err.crops_inside", target=target, folder=folder)
     data = inspect_file(path, pack, Path(crops) if crops else None)
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))

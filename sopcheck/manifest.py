@@ -9,14 +9,35 @@ from typing import Any
 import yaml
 
 from .dates import parse_manifest_datetime
+from .limits import Limits, current
 from .model import Dated, ManifestProblem, Response, Upload
 
-MAX_MANIFEST_BYTES = 1_000_000
+MAX_MANIFEST_BYTES = Limits().manifest_bytes
 DECISIONS = {"setuju": "setuju", "tolak": "tolak", "disetujui": "setuju", "ditolak": "tolak"}
 
 
+class _TooManyAliases(yaml.YAMLError):
+    pass
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe loading with dates left as strings, so that they are parsed (and rejected) by us."""
+    """Safe loading (no tag constructs an object) with dates left as strings, so that they are
+    parsed (and rejected) by us, and at most ``max_aliases`` aliases: an alias bomb stops early."""
+
+    def __init__(self, stream, max_aliases: int = Limits().manifest_aliases):
+        super().__init__(stream)
+        self.max_aliases, self.aliases = max_aliases, 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.max_aliases:
+                mark = self.peek_event().start_mark
+                raise _TooManyAliases(
+                    f"more than {self.max_aliases} YAML aliases (line {mark.line + 1}), over the "
+                    "limit (manifest_aliases): an alias bomb? not read"
+                )
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -59,20 +80,37 @@ class Manifest:
     problems: list[ManifestProblem] = field(default_factory=list)
 
 
-def read_manifest(data: bytes, file: str, tz: dt.tzinfo, roles: tuple[str, ...]) -> Manifest:
+def oversized(file: str, size: int, limit: int) -> Manifest:
+    """The manifest of a paket.yaml over the size limit: not read, one problem."""
+    m = Manifest(file=file)
+    m.problems.append(ManifestProblem(file=file, field="", reason=(
+        f"manifest of {size:,} bytes, over the limit of {limit:,} (manifest_bytes): not read")))  # fmt: skip
+    return m
+
+
+def read_manifest(
+    data: bytes, file: str, tz: dt.tzinfo, roles: tuple[str, ...], *, limits: Limits | None = None
+) -> Manifest:
     """Parse manifest bytes; never raises for bad content, problems are collected instead."""
+    limits = limits or current()
     m = Manifest(file=file)
 
     def problem(fld: str, reason: str) -> None:
         m.problems.append(ManifestProblem(file=file, field=fld, reason=reason))
 
-    if len(data) > MAX_MANIFEST_BYTES:
-        problem("", f"manifest larger than {MAX_MANIFEST_BYTES} bytes; not read")
-        return m
+    if len(data) > limits.manifest_bytes:
+        return oversized(file, len(data), limits.manifest_bytes)
     try:
-        doc = yaml.load(data.decode("utf-8-sig"), Loader=_Loader)  # noqa: S506 (safe loader subclass)
+        text = data.decode("utf-8-sig")
+        doc = yaml.load(text, Loader=lambda s: _Loader(s, limits.manifest_aliases))  # noqa: S506 (safe loader subclass)
     except UnicodeDecodeError as e:
         problem("", f"not UTF-8 text: {e.reason} at byte {e.start}")
+        return m
+    except _TooManyAliases as e:
+        problem("", str(e))
+        return m
+    except RecursionError:
+        problem("", "nested too deeply to be a manifest: not read")
         return m
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)

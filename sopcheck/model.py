@@ -237,6 +237,10 @@ class PhotoInfo:
     """EXIF Software."""
     phash: str | None = None
     """Perceptual (difference) hash, 16 hex digits."""
+    thumbnail_phash: str | None = None
+    """Difference hash of the EXIF thumbnail (IFD1 JPEGThumbnail), when the photo embeds one."""
+    raw_dates: tuple[tuple[str, str], ...] = ()
+    """EXIF date tags as written, before parsing: (exifread tag name, text)."""
     width: int | None = None
     height: int | None = None
     notes: tuple[str, ...] = ()
@@ -327,6 +331,87 @@ class SheetReading:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SignatureInfo:
+    """One signature field of an approval PDF, validated with pyHanko (issue 8)."""
+
+    file: str
+    """Path of the PDF relative to the package."""
+    field: str
+    """Name of the signature form field."""
+    status: str
+    """'valid' (intact, no disallowed change, chain to a configured trust root), 'not_verified'
+    (intact, but no trust root configured), 'invalid', 'empty' (a field never signed) or
+    'unparseable' (pyHanko could not read the signature)."""
+    reasons: tuple[str, ...] = ()
+    """Why the status is not 'valid', one short English reason each."""
+    intact: bool | None = None
+    """The signed bytes hash to the signed digest and the signature value verifies."""
+    coverage: str | None = None
+    """'entire_file', 'entire_revision' (later revisions were added), 'contiguous_block' or 'unclear'."""
+    modification: str | None = None
+    """After signing: 'none', 'lta_updates', 'form_filling' (also further signatures) or 'other'."""
+    signer: str | None = None
+    """The signer certificate's subject, as a person reads it."""
+    signer_name: str | None = None
+    """The subject's common name."""
+    signer_nip: str | None = None
+    """The subject's serial number attribute (the NIP of an Indonesian civil servant), if any."""
+    signer_title: str | None = None
+    """The subject's title attribute, if any."""
+    issuer: str | None = None
+    serial: str | None = None
+    """The certificate's serial number in hex."""
+    not_before: dt.datetime | None = None
+    not_after: dt.datetime | None = None
+    claimed_time: dt.datetime | None = None
+    """The signing time the signer's software wrote (CMS signingTime or /M): a claim, not proof."""
+    timestamp_time: dt.datetime | None = None
+    """The time in the signature's RFC 3161 timestamp token, when there is one."""
+    timestamp_ok: bool | None = None
+    """The timestamp token is intact and its signature valid (None: no token)."""
+    trust: str = "not_verified"
+    """'trusted', 'not_verified' (no trust root configured), 'untrusted', 'expired' or 'revoked'."""
+    trust_detail: str | None = None
+    """pyHanko's AdES sub-indication when trust failed, e.g. NO_CERTIFICATE_CHAIN_FOUND."""
+    trust_anchor: str | None = None
+    """The trust root the chain ends in, when trusted."""
+    validated_at_timestamp: bool = False
+    """The chain was validated at the timestamp's time (the signer certificate has expired since)."""
+    revocation: str | None = None
+    """The revocation information embedded in the file (DSS, Adobe archival), or None."""
+    role: str | None = None
+    """The rule-pack role the signer was mapped to, or None."""
+    role_source: str | None = None
+    """How: 'NIP on the sheet', 'name on the sheet' or 'certificate subject'."""
+
+    @property
+    def signing_time(self) -> tuple[dt.datetime | None, str | None]:
+        """(time, source): the timestamp token's time first, then the claimed time."""
+        if self.timestamp_time is not None and self.timestamp_ok:
+            return self.timestamp_time, "timestamp token"
+        if self.claimed_time is not None:
+            return self.claimed_time, "claimed signing time"
+        return None, None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ESignFile:
+    """What one approval file shows about electronic signatures (issue 8)."""
+
+    file: str
+    signatures: tuple[SignatureInfo, ...] = ()
+    """Every signature field, signed or not, in the order of the revisions."""
+    claims: tuple[str, ...] = ()
+    """Text in the file that claims an electronic signature ('ditandatangani secara elektronik')."""
+    foreign_qr: tuple[str, ...] = ()
+    """QR codes on a scanned page that are not sopcheck's own (a scanned e-signed document's QR)."""
+    scanned: bool = False
+    """The file is a scan (image or image-only PDF), not a born-digital PDF."""
+    error: str | None = None
+    """Why the file could not be examined."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PackageEvidence:
     """All evidence extracted for one package; the input of the rules."""
 
@@ -350,6 +435,10 @@ class PackageEvidence:
     register_rows: tuple[dict[str, str], ...] | None = None
     """Rows of the batch register that match this package; None when there is no register."""
     register_file: str | None = None
+    signatures: tuple[SignatureInfo, ...] = ()
+    """Every signature field of the approval PDFs, validated (issue 8)."""
+    esign: tuple[ESignFile, ...] = ()
+    """Per approval file: signatures, e-signature claims in its text, foreign QR codes (issue 8)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -404,10 +493,16 @@ class AuditResult:
     """The register at the batch root (REG-01), when there is one."""
     register_unmatched: tuple[dict[str, str], ...] = ()
     """Rows of that register that name no package of the batch."""
+    batch_findings: tuple[Finding, ...] = ()
+    """Findings about the batch as a whole rather than one package: REG-01's register rows that
+    name no package."""
 
     @property
     def status(self) -> Status:
-        return Status.worst(p.status for p in self.packages)
+        """The worst status of the packages and the batch findings."""
+        return Status.worst(
+            [*(p.status for p in self.packages), *(f.status for f in self.batch_findings)]
+        )
 
     def findings_frame(self):
         """One row per (package, rule) as a pandas DataFrame (needs pandas)."""

@@ -98,15 +98,13 @@ def run_notebook(
     nbformat, nbclient, HTMLExporter = _imports()
     nb_path, out_html, batch = Path(nb_path), Path(out_html), Path(batch).resolve()
     if not batch.is_dir():
-        raise BatchError(f"{batch}: not a folder")
+        raise BatchError("err.not_folder", path=batch)
     if "batch" in params:
-        raise UsageError("-p batch: give the batch as the BATCH argument")
+        raise UsageError("err.nb_batch_param")
     if batch in out_html.resolve().parents:
-        raise UsageError(
-            f"-o {out_html} is inside the batch {batch}: sopcheck never writes into what it checks"
-        )
+        raise UsageError("err.nb_out_inside", out=out_html, batch=batch)
     if not out_html.parent.is_dir():
-        raise UsageError(f"-o {out_html}: folder {out_html.parent} does not exist")
+        raise UsageError("err.nb_out_folder", out=out_html, folder=out_html.parent)
     try:
         nb = nbformat.read(nb_path, as_version=4)
     except (OSError, ValueError) as e:  # missing file, JSON or schema problem
@@ -158,7 +156,7 @@ def report_command(args) -> int:
     params: dict[str, str] = {}
     for key, value in args.param or ():
         if key in params:
-            raise UsageError(f"-p {key}: given twice")
+            raise UsageError("err.nb_param_twice", key=key)
         params[key] = value
     out = run_notebook(
         Path(args.notebook), Path(args.out), params, Path(args.batch), not args.show_code

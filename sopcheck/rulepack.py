@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .errors import RulePackError
+from .limits import DEFAULT as DEFAULT_LIMITS
+from .limits import Limits
 from .model import Severity
 
 DEFAULT_PACK = "lamandau-medsos-2015"
@@ -55,6 +57,20 @@ class RulePack:
     path: str
     sha256: str
     """SHA-256 of the pack file's bytes."""
+    trust_roots: tuple[bytes, ...] = ()
+    """DER certificates that digital signatures must chain to (PST-04): the pack's ``trust_roots``
+    files, plus any given with ``--trust``."""
+    trust_root_files: tuple[str, ...] = ()
+    """Where each trust root came from."""
+    limits: Limits = DEFAULT_LIMITS
+    """File size, pixels, pages, OCR seconds... (``sopcheck.limits``): the pack's ``limits:``
+    section over the defaults."""
+
+    def with_limits(self, **values) -> RulePack:
+        """A copy with some limits changed (``pack.with_limits(pixels=10**8)``); ValueError on a bad one."""
+        from dataclasses import replace
+
+        return replace(self, limits=self.limits.override(values))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,6 +127,8 @@ def resolve(name_or_path: str | Path | None) -> Path:
 _TOP = {
     "id": str, "version": str, "title": (dict, str), "office": str, "source": str,
     "timezone": str, "language": str, "ocr_languages": str, "roles": list, "rules": list,
+    "trust_roots": list,
+    "limits": (dict, type(None)),
 }  # fmt: skip
 _TOP_REQUIRED = ("id", "version", "timezone", "roles", "rules")
 _RULE = {
@@ -161,6 +179,39 @@ def _param(path: str, key: str, spec, value: Any) -> Any:
     if spec.type is int and value < 0:
         raise RulePackError(path, key, "must not be negative")
     return value
+
+
+def load_trust_roots(files, base: Path | None = None, where: str = "--trust"):
+    """(DER bytes, names) of certificate files (PEM or DER); relative paths from ``base``.
+
+    Raises RulePackError naming the entry when a file is missing or is not a certificate."""
+    from .extract.esign import load_cert
+
+    ders, names = [], []
+    for i, f in enumerate(files):
+        key = f"{where}[{i}]" if base is not None else where
+        if not isinstance(f, str | Path) or not str(f):
+            raise RulePackError(str(base or ""), key, "expected a certificate file path")
+        p = Path(f) if base is None or Path(f).is_absolute() else base / f
+        try:
+            ders.append(load_cert(p.read_bytes()).dump())
+        except OSError as e:
+            raise RulePackError(str(p), key, f"cannot read trust root: {e.strerror or e}") from e
+        except ValueError as e:
+            raise RulePackError(str(p), key, str(e)) from e
+        names.append(str(p))
+    return tuple(ders), tuple(names)
+
+
+def with_trust(pack: RulePack, files) -> RulePack:
+    """``pack`` with the trust roots in ``files`` (``--trust``) added to its own."""
+    if not files:
+        return pack
+    from dataclasses import replace
+
+    ders, names = load_trust_roots([str(f) for f in files])
+    return replace(pack, trust_roots=pack.trust_roots + ders,
+                   trust_root_files=pack.trust_root_files + names)  # fmt: skip
 
 
 def load_rulepack(name_or_path: str | Path | None = None) -> RulePack:
@@ -247,6 +298,17 @@ def load_rulepack(name_or_path: str | Path | None = None) -> RulePack:
         )
     if not rules:
         raise RulePackError(path, "rules", "a rule pack needs at least one rule")
+    try:
+        roots, root_files = load_trust_roots(
+            data.get("trust_roots", []), file.parent, "trust_roots"
+        )
+    except RulePackError as e:
+        raise RulePackError(path, e.key, f"{e.reason} ({e.path})") from None
+    try:
+        limits = DEFAULT_LIMITS.override(data.get("limits") or {})
+    except ValueError as e:
+        key, _, reason = str(e).partition(": ")
+        raise RulePackError(path, key, reason) from None
     return RulePack(
         id=data["id"],
         version=str(data["version"]),
@@ -260,4 +322,7 @@ def load_rulepack(name_or_path: str | Path | None = None) -> RulePack:
         rules=tuple(rules),
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
+        trust_roots=roots,
+        trust_root_files=root_files,
+        limits=limits,
     )

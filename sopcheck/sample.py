@@ -28,7 +28,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["BASELINE", "EXPECTED", "RULE_IDS", "generate", "main"]
+__all__ = ["BASELINE", "EXPECTED", "RULE_IDS", "TRUSTED", "TRUST_ROOT_FILE", "generate", "main"]
 
 # --------------------------------------------------------------------------------------------
 # Expected statuses
@@ -117,7 +117,22 @@ _DIFFERENCES: dict[str, dict[str, str]] = {
     },
     # the caption was changed after the sheet was signed: the QR code's content hash no longer matches
     "2024-04-03-konten-diubah": {"PST-05": "fail"},
+    # a born-digital sheet signed electronically (PAdES, timestamp token) by the Atasan PPID with a
+    # certificate of the generator's own CA. The default run names no trust root, so the signature
+    # is intact but "not verified": never valid, so PST-04 and PST-02 are review (with
+    # ``--trust sample-trust-root.pem`` both pass: TRUSTED). No QR and no caption on it: PST-05 review.
+    "2024-04-04-tte-bsre": {"PST-02": "review", "PST-04": "review", "PST-05": "review"},
+    # the same kind of sheet, with text added to the page after it was signed (incremental update)
+    "2024-04-05-tte-diubah": {"PST-02": "fail", "PST-04": "fail", "PST-05": "review"},
 }
+
+#: The e-signed packages' statuses when the run trusts the sample CA (``--trust`` with the
+#: ``sample-trust-root.pem`` the generator writes at the batch root).
+TRUSTED: dict[str, dict[str, str]] = {
+    "2024-04-04-tte-bsre": {"PST-02": "pass", "PST-04": "pass"},
+    "2024-04-05-tte-diubah": {"PST-02": "fail", "PST-04": "fail"},
+}
+TRUST_ROOT_FILE = "sample-trust-root.pem"
 
 #: package id -> rule id -> expected status ("pass", "fail", "warn", "review", "error", "n/a").
 EXPECTED: dict[str, dict[str, str]] = {
@@ -170,6 +185,7 @@ class _Package:
     video: bool = False
     lokasi: str = "Nanga Bulik"
     unit: str = "Dinas Komunikasi dan Informatika"
+    esign: str | None = None  # "signed" or "tampered": a born-digital sheet, signed electronically
 
 
 def _seed(*parts: object) -> int:
@@ -414,6 +430,10 @@ def _packages() -> list[_Package]:
             caption_after_sheet=_caption(judul, "Nanga Bulik") + " (revisi setelah disetujui)",
         )
     )
+    packages.append(_package("2024-04-04-tte-bsre", "Sosialisasi Keterbukaan Informasi Publik",
+                             d(2024, 4, 4), esign="signed"))  # fmt: skip
+    packages.append(_package("2024-04-05-tte-diubah", "Sosialisasi Layanan PPID Kecamatan",
+                             d(2024, 4, 5), esign="tampered"))  # fmt: skip
     return packages
 
 
@@ -571,6 +591,32 @@ def _write_persetujuan(pkg_dir: Path, package: _Package) -> None:
     sheet.write(pkg_dir / "persetujuan")
 
 
+_OFFICIALS = (
+    ("tim_pertimbangan", "Rina Wulandari", "198801012010012001"),
+    ("ketua_ppid_pelaksana", "Siti Aminah", "197901012005012001"),
+    ("atasan_ppid_pelaksana", "Budi Santoso", "198305142013121002"),
+)
+
+
+def _write_esigned(pkg_dir: Path, package: _Package) -> None:
+    """persetujuan.pdf: a born-digital sheet signed by the Atasan PPID Pelaksana at 08:00 WIB the
+    day after the activity, with a timestamp token; "tampered": text added after signing."""
+    from . import esigngen, pki
+
+    day = package.tanggal + dt.timedelta(days=1)
+    officials = [esigngen.Official(role_label=_ROLE_LABELS[r], name=n, nip=nip, date=day)
+                 for r, n, nip in _OFFICIALS]  # fmt: skip
+    sheet = esigngen.approval_pdf(package=package.id, activity=package.judul,
+                                  caption=package.caption, officials=officials)  # fmt: skip
+    when = dt.datetime.combine(day, dt.time(8, 0), tzinfo=_WIB).astimezone(dt.UTC)
+    data = esigngen.esigned_approval(
+        sheet, [(officials[2], when)], pki=pki.test_pki(), timestamp=True
+    )
+    if package.esign == "tampered":
+        data = pki.append_page_text(data, "Caption direvisi setelah ditandatangani")
+    (pkg_dir / "persetujuan.pdf").write_bytes(data)
+
+
 def _write_docx(path: Path, text: str, title: str, written: dt.datetime) -> None:
     import docx  # python-docx; imported lazily, only one package uses it
 
@@ -673,7 +719,9 @@ def _write_package(root: Path, package: _Package, photo_size: tuple[int, int]) -
     elif package.narasi == "pdf":
         _write_pdf(pkg_dir / "narasi.pdf", narasi, package.judul)
     (pkg_dir / "caption.txt").write_bytes(package.caption.encode("utf-8"))
-    if package.persetujuan:
+    if package.persetujuan and package.esign:
+        _write_esigned(pkg_dir, package)
+    elif package.persetujuan:
         _write_persetujuan(pkg_dir, package)
     if package.caption_after_sheet is not None:
         (pkg_dir / "caption.txt").write_bytes(package.caption_after_sheet.encode("utf-8"))
@@ -690,10 +738,13 @@ def _write_package(root: Path, package: _Package, photo_size: tuple[int, int]) -
 _PACKAGE_NUMBER: dict[str, int] = {pid: i for i, pid in enumerate(EXPECTED, start=1)}
 
 
-def generate(out_dir: Path, *, photo_size: tuple[int, int] = (640, 480)) -> Path:
+def generate(
+    out_dir: Path, *, photo_size: tuple[int, int] = (640, 480), only: Sequence[str] | None = None
+) -> Path:
     """Write the sample batch into ``out_dir`` (created; must not exist or be empty).
 
-    Returns ``out_dir``. The bytes written are the same on every run.
+    Returns ``out_dir``. The bytes written are the same on every run. ``only``: write just these
+    package ids (and the trust root file), for tests that need a few of them.
     """
     out_dir = Path(out_dir)
     if out_dir.exists():
@@ -706,7 +757,11 @@ def generate(out_dir: Path, *, photo_size: tuple[int, int] = (640, 480)) -> Path
     if [p.id for p in packages] != list(EXPECTED):  # the two lists are kept in step by hand
         raise AssertionError("sample packages and EXPECTED disagree")
     for package in packages:
-        _write_package(out_dir, package, tuple(photo_size))
+        if only is None or package.id in only:
+            _write_package(out_dir, package, tuple(photo_size))
+    from .pki import test_pki  # the CA that signed the e-signed packages' sheets
+
+    (out_dir / TRUST_ROOT_FILE).write_bytes(test_pki().root.pem)
     return out_dir
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -145,15 +146,20 @@ def test_rules_list_show_validate(capsys):
     out = capsys.readouterr().out
     assert "max_chars = 200" in out and "step 1" in out
     src = Path(cli.__file__).resolve().parent.parent / "rules" / "lamandau-medsos-2015.yaml"
-    assert run("rules", "validate", str(src)) == 0
+    assert run("rules", "validate", str(src), "--lang", "en") == 0
     assert "valid rule pack lamandau-medsos" in capsys.readouterr().out
+    assert run("rules", "validate", str(src), "--lang", "id") == 0
+    assert "rule pack sah lamandau-medsos" in capsys.readouterr().out
 
 
 def test_console_script_help_explains_exit_codes():
     exe = Path(sys.executable).parent / "sopcheck"
-    proc = subprocess.run([str(exe), "check", "--help"], capture_output=True, text=True, check=True)
+    env = {**os.environ, "SOPCHECK_LANG": "en"}
+    proc = subprocess.run(
+        [str(exe), "check", "--help"], capture_output=True, text=True, check=True, env=env
+    )
     assert "--fail-on" in proc.stdout and "--as-of" in proc.stdout
-    proc = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
+    proc = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True, env=env)
     assert "exit codes" in proc.stdout
 
 

@@ -144,7 +144,7 @@ def test_sigint_stops_the_run_with_130_and_leaves_the_old_report(sample, tmp_pat
     for name, data in old.items():
         (out / name).write_bytes(data)
     cmd = [sys.executable, "-m", "sopcheck.cli", "check", str(sample), "--out", str(out),
-           "--jobs", "2", "--no-cache", "--as-of", golden.AS_OF]  # fmt: skip
+           "--jobs", "2", "--no-cache", "--as-of", golden.AS_OF, "--lang", "en"]  # fmt: skip
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         me = psutil.Process(proc.pid)

@@ -8,14 +8,16 @@ import string
 import pytest
 
 from sopcheck.dates import fmt_day
-from sopcheck.i18n import LABELS, LANGS, MESSAGES, WHAT, label
+from sopcheck.i18n import ERRORS, LABELS, LANGS, MESSAGES, WHAT, label
 
 
 def _fields(text: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
 
-@pytest.mark.parametrize("catalogue", [MESSAGES, LABELS, WHAT], ids=["MESSAGES", "LABELS", "WHAT"])
+@pytest.mark.parametrize(
+    "catalogue", [MESSAGES, LABELS, WHAT, ERRORS], ids=["MESSAGES", "LABELS", "WHAT", "ERRORS"]
+)
 def test_both_languages_same_placeholders(catalogue):
     for key, texts in catalogue.items():
         assert set(texts) == set(LANGS), key

@@ -8,7 +8,13 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from sopcheck.extract.ink import box_fill, components, signature_presence, tick_state
+from sopcheck.extract.ink import (
+    box_fill,
+    components,
+    edge_text_bands,
+    signature_presence,
+    tick_state,
+)
 
 DPI = 200
 MM = DPI / 25.4
@@ -18,9 +24,17 @@ def _area(w_mm: float = 85, h_mm: float = 30) -> Image.Image:
     return Image.new("L", (round(w_mm * MM), round(h_mm * MM)), 242)
 
 
-def _signature(img: Image.Image, x_mm: float, y_mm: float, seed: int = 0, colour: int = 30) -> None:
+def _signature(
+    img: Image.Image,
+    x_mm: float,
+    y_mm: float,
+    seed: int = 0,
+    colour: int = 30,
+    span_mm: float | None = None,
+) -> None:
     rng = np.random.default_rng(seed)
     span, loops, rad = rng.uniform(35, 50), rng.uniform(6, 10), rng.uniform(3, 5)
+    span = span_mm or span
     pts = []
     for t in np.linspace(0, 1, 400):
         a = 2 * math.pi * loops * t
@@ -175,3 +189,108 @@ def test_signature_across_a_cut_off_stamp_is_not_hidden():
     _signature(img, 30, 8, seed=3, colour=25)
     call, _, feats = signature_presence(_scan(img, -1.0), dpi=DPI)
     assert call == "signed", feats
+
+
+# ---------------------------------------------------------------- stamps, colour, text lines
+
+
+def _rgb_area(w_mm: float = 85, h_mm: float = 34) -> Image.Image:
+    return Image.new("RGB", (round(w_mm * MM), round(h_mm * MM)), (244, 242, 236))
+
+
+def _rgb_scan(img: Image.Image, seed: int = 0) -> tuple[Image.Image, Image.Image]:
+    """(grey, colour) of an RGB area scanned: blur, noise, JPEG (chroma subsampled)."""
+    img = img.filter(ImageFilter.GaussianBlur(0.8))
+    a = np.asarray(img, dtype=np.float32)
+    a += np.random.default_rng(seed).normal(0, 5, a.shape[:2])[..., None]
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(buf, format="JPEG", quality=70)
+    colour = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    return colour.convert("L"), colour
+
+
+def _colour_stamp(img: Image.Image, cx_mm: float, cy_mm: float, colour, r_mm: float = 15):
+    """A stamp drawn through _stamp's geometry in one ink colour on an RGB area."""
+    layer = Image.new("L", img.size, 0)
+    _stamp(layer, cx_mm, cy_mm, r_mm=r_mm, colour=255)
+    img.paste(Image.new("RGB", img.size, colour), (0, 0), layer)
+
+
+def _colour_signature(img: Image.Image, x_mm: float, y_mm: float, colour, seed: int = 0):
+    """A signature 20 mm long: written from x_mm, it stays on a stamp 30 mm across."""
+    layer = Image.new("L", img.size, 0)
+    _signature(layer, x_mm, y_mm, seed=seed, colour=255, span_mm=20)
+    img.paste(Image.new("RGB", img.size, colour), (0, 0), layer)
+
+
+PURPLE, BLUE_STAMP = (105, 55, 165), (40, 70, 175)
+BLACK_PEN, BLUE_PEN = (25, 25, 35), (30, 50, 155)
+
+
+def test_a_round_signature_loop_is_not_a_stamp():
+    img = _area()
+    d = ImageDraw.Draw(img)
+    d.ellipse([20 * MM, 4 * MM, 44 * MM, 28 * MM], outline=30, width=round(0.5 * MM))
+    d.line([(44 * MM, 16 * MM), (70 * MM, 22 * MM), (60 * MM, 8 * MM)], fill=30, width=5)
+    call, _, feats = signature_presence(_scan(img), dpi=DPI)
+    assert feats["stamps"] == 0, feats
+    assert call == "signed", feats
+
+
+def test_signature_inside_a_stamp_told_apart_by_colour():
+    # the whole signature lies on the stamp's disk: in grey it cannot be told from the stamp
+    img = _rgb_area()
+    _colour_stamp(img, 40, 17, PURPLE)
+    _colour_signature(img, 30, 16, BLACK_PEN, seed=4)
+    grey, colour = _rgb_scan(img)
+    call_grey, _, f_grey = signature_presence(grey, dpi=DPI)
+    assert call_grey == "uncertain", f_grey  # never 'not_signed' with ink over the stamp
+    call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
+    assert call == "signed", feats
+    assert feats["pen_on_stamp_px"] > 0
+
+
+def test_blue_pen_on_blue_stamp_stays_in_review():
+    img = _rgb_area()
+    _colour_stamp(img, 40, 17, BLUE_STAMP)
+    _colour_signature(img, 30, 16, BLUE_PEN, seed=4)
+    grey, colour = _rgb_scan(img)
+    call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
+    assert call == "uncertain", feats
+
+
+def test_coloured_stamp_alone_is_not_signed_with_colour():
+    for ink_colour in (PURPLE, BLUE_STAMP, (190, 40, 50)):
+        img = _rgb_area()
+        _colour_stamp(img, 40, 17, ink_colour)
+        grey, colour = _rgb_scan(img, seed=2)
+        call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
+        assert call == "not_signed", (ink_colour, feats)
+
+
+def test_printed_line_at_the_edge_and_slanted_rules_are_not_a_signature():
+    img = _area(85, 34)
+    d = ImageDraw.Draw(img)
+    x = 10 * MM
+    for _ in range(14):  # a bold name line at the bottom edge that the OCR did not read
+        d.rectangle([x, 29.5 * MM, x + 1.6 * MM, 32.5 * MM], fill=20)
+        x += 2.4 * MM
+    # a table rule running 1.5 degrees off the axis across the whole area
+    d.line([(0, 3 * MM), (img.width, 3 * MM + img.width * 0.026)], fill=20, width=3)
+    call, _, feats = signature_presence(_scan(img), dpi=DPI)
+    assert call == "not_signed", feats
+
+
+def test_edge_text_bands_trims_a_date_line_but_not_a_signature():
+    img = _area(85, 40)
+    d = ImageDraw.Draw(img)
+    x = 8 * MM
+    for _ in range(12):  # "Tanggal: 13 Maret 2024" at the top edge
+        d.rectangle([x, 1.5 * MM, x + 1.5 * MM, 4.5 * MM], fill=25)
+        x += 2.3 * MM
+    _signature(img, 15, 24, seed=2)
+    scanned = _scan(img)
+    top, bottom = edge_text_bands(scanned, line_h=3.5 * MM)
+    assert 4.5 * MM <= top <= 12 * MM, top
+    assert bottom == scanned.height
+    assert signature_presence(scanned.crop((0, top, scanned.width, bottom)), dpi=DPI)[0] == "signed"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sopcheck.limits import Limits
 from sopcheck.manifest import MAX_MANIFEST_BYTES, read_manifest
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -237,10 +238,20 @@ def _laughs(levels: int, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_billion_laughs_bounded() -> None:
+def test_billion_laughs_stops_at_the_alias_limit() -> None:
+    doc = _laughs(10, 10) + "caption: *l9\nnarasi: *l9\nkegiatan:\n  judul: *l9\n"
+    m = _read(doc)
+    assert [p.reason for p in m.problems] == [
+        "more than 20 YAML aliases (line 4), over the limit (manifest_aliases): an alias bomb? not read"
+    ]
+    assert m.caption is None and m.narrative is None and m.title is None
+
+
+def test_billion_laughs_bounded_past_the_alias_limit() -> None:
     doc = _laughs(10, 10) + "caption: *l9\nnarasi: *l9\nkegiatan:\n  judul: *l9\n"
     assert 500 < len(doc) < 1500
-    m = _read(doc)  # 10**10 "lol"s if expanded: this must not expand them
+    # 10**10 "lol"s if expanded: with the alias limit raised, the reader must still not expand them
+    m = read_manifest(doc.encode(), "paket.yaml", WIB, ROLES, limits=Limits(manifest_aliases=1000))
     assert m.caption is None and m.narrative is None and m.title is None
     fields = _fields(m)
     assert {"caption", "narasi", "kegiatan.judul"} <= set(fields)
@@ -256,7 +267,7 @@ def test_alias_bomb_in_keputusan_is_not_expanded() -> None:
         + "tanggapan:\n  tim_pertimbangan: {keputusan: *b4}\n"
     )
     assert len(doc) < 400
-    m = _read(doc)
+    m = read_manifest(doc.encode(), "paket.yaml", WIB, ROLES, limits=Limits(manifest_aliases=1000))
     assert "tanggapan.tim_pertimbangan.keputusan" in _fields(m)
     assert all(len(p.reason) < 1000 for p in m.problems)
 

@@ -5,6 +5,7 @@ The notebooks are executed with a real kernel (ipykernel's ``python3``) on the s
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -88,7 +89,10 @@ def test_monthly_notebook_executes_in_english(batch: Path, tmp_path: Path) -> No
     assert "HEADINGS" not in html  # code hidden
 
 
-def test_cli_report_notebook(batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_cli_report_notebook(
+    batch: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOPCHECK_LANG", "en")  # the command line's own words in English
     out = tmp_path / "report.html"
     argv = ["report", "--notebook", str(MONTHLY), str(batch), "-o", str(out)]
     code = main([*argv, "-p", "period", "2024-04", "--show-code"])
@@ -105,6 +109,9 @@ def test_cli_report_notebook(batch: Path, tmp_path: Path, capsys: pytest.Capture
         main(["report", "--notebook", str(MONTHLY), str(batch), "-o", str(batch / "x.html")]) == 2
     )
     assert "inside the batch" in capsys.readouterr().err
+    monkeypatch.setenv("SOPCHECK_LANG", "id")
+    assert main([*argv, "-p", "x", "1", "-p", "x", "2"]) == 2
+    assert capsys.readouterr().err.strip() == "sopcheck: galat: -p x: diberikan dua kali"
     assert main(["report", "--notebook", str(MONTHLY), str(tmp_path / "none"), "-o", str(out)]) == 4
 
 
@@ -129,7 +136,11 @@ def test_a_cell_error_is_a_clean_error(
     assert "cell 3" in message  # counted as in the notebook: the injected cell does not count
     assert "raise ValueError" in message and "ValueError: boom in the notebook" in message
     assert not out.exists()
-    code = main(["report", "--notebook", str(path), str(batch), "-o", str(out)])
+    os.environ["SOPCHECK_LANG"] = "en"  # the command line's own words in English
+    try:
+        code = main(["report", "--notebook", str(path), str(batch), "-o", str(out)])
+    finally:
+        del os.environ["SOPCHECK_LANG"]
     err = capsys.readouterr().err
     assert code == NotebookError.exit_code
     assert "sopcheck: error:" in err and "boom in the notebook" in err

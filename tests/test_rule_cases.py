@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 from builders import (
+    CAPTION,
     DROP,
     NARRATIVE,
     PACKAGE,
@@ -26,6 +28,7 @@ from builders import (
     approval_png,
     default_pack,
     default_photos,
+    exif_for,
     haystack,
     make_package,
     manifest_with,
@@ -33,6 +36,7 @@ from builders import (
     pdf_bytes,
     photo_bytes,
     run,
+    scene,
     signed_pdf_bytes,
 )
 from PIL import Image
@@ -647,7 +651,34 @@ def test_pst03_decision(tmp_path: Path, c: Case) -> None:
 
 
 # ----------------------------------------------------------------------------------------- PST-04
-# No trust root and no validation in this version: n/a without a signature, review with one.
+# Sheets only opened (read_sheets=False): a signature dictionary is review, not validated. Sheets
+# read: every signature is validated with pyHanko (tests/test_esign.py covers trust roots).
+
+
+def _esigned(kind: str) -> Setup:
+    """Write persetujuan.pdf: a sheet e-signed by the test PKI ('signed'), then changed after signing
+    ('tampered'), with an empty signature field only ('empty'), or with the BSrE footer only ('claim')."""
+
+    def setup(root: Path, pkg: Path) -> None:
+        from sopcheck import esigngen, pki
+
+        off = esigngen.Official(role_label="Atasan PPID Pelaksana", name="Budi Santoso",
+                                nip="198305142013121002", date=dt.date(2024, 3, 13))  # fmt: skip
+        data = esigngen.approval_pdf(package=pkg.name, activity="Musrenbang", caption=CAPTION,
+                                     officials=[off])  # fmt: skip
+        when = dt.datetime(2024, 3, 13, 1, 0, tzinfo=dt.UTC)
+        if kind in ("signed", "tampered"):
+            data = esigngen.esigned_approval(data, [(off, when)])
+        if kind == "tampered":
+            data = pki.append_page_text(data, "diubah")
+        if kind == "empty":
+            data = pki.add_signature_field(data, "TTE1")
+        (pkg / "persetujuan.pdf").write_bytes(data)
+
+    return setup
+
+
+_READ = {"read_sheets": True, "cache": False}
 
 # fmt: off
 PST04 = [
@@ -657,6 +688,16 @@ PST04 = [
     case("no-sheet", "n/a", approval=False),
     case("signed-pdf", "review", "pst04.unvalidated", "file=persetujuan-bsre.pdf", "tag=/ByteRange",
          "not validated", extra_files={"persetujuan-bsre.pdf": signed_pdf_bytes()}),
+    case("signed-pdf-read-unparseable", "error", "pst04.error", "pyHanko cannot parse", approval=False,
+         run_kw=_READ, extra_files={"persetujuan-bsre.pdf": signed_pdf_bytes()}),
+    case("esigned-no-trust-root", "review", "pst04.not_verified", "Budi Santoso", "signing_time_source",
+         approval=False, setup=_esigned("signed"), run_kw=_READ),
+    case("esigned-then-changed", "fail", "pst04.fail", "content changed after signing", approval=False,
+         setup=_esigned("tampered"), run_kw=_READ),
+    case("empty-signature-field", "fail", "pst04.empty", "never signed", approval=False,
+         setup=_esigned("empty"), run_kw=_READ),
+    case("bsre-footer-no-signature", "fail", "pst04.claim_only", "ditandatangani secara elektronik",
+         approval=False, setup=_esigned("claim"), run_kw=_READ),
 ]
 # fmt: on
 
@@ -697,6 +738,15 @@ REG01 = [
     case("csv-semicolon-with-title", "pass", "Musrenbang Kecamatan Bulik",
          setup=write_root("register.csv",
                           "no;judul;tanggal\n1;Musrenbang Kecamatan Bulik;12/03/2024\n")),
+    case("title-of-a-recurring-activity-on-another-day", "fail", "reg01.fail",
+         setup=write_root("register.csv",
+                          "no;judul;tanggal\n1;Musrenbang Kecamatan Bulik;12/04/2024\n")),
+    case("title-and-indonesian-date-in-other-columns", "pass", "Musrenbang Kecamatan Bulik",
+         setup=write_root("register.csv",
+                          "Nama Kegiatan,Hari/Tanggal,OPD\nMusrenbang Kecamatan Bulik,Selasa 12 Maret 2024,Bappeda\n")),
+    case("xlsx-title-and-date-cell", "pass", "file=register.xlsx",
+         setup=write_root("register.xlsx", xlsx_bytes([["Judul", "Tanggal"],
+                                                       ["Musrenbang Kecamatan Bulik", dt.datetime(2024, 3, 12)]]))),
     case("csv-without-package", "fail", "reg01.fail", f"value={PACKAGE}",
          "no row names this package",
          setup=write_root("register.csv", "no,paket\n1,2024-03-01-lain\n")),
@@ -762,7 +812,7 @@ INT01 = [
          narrative_name="narasi.docx"),
     case("truncated-jpeg-sheet", "error", "file=persetujuan.jpg", approval=False,
          extra_files={"persetujuan.jpg": TRUNCATED_SHEET_JPEG}),
-    case("symbolic-link", "error", "file=foto/tautan.jpg", "symbolic link: not followed",
+    case("symbolic-link", "error", "file=foto/tautan.jpg", "symbolic link to 'IMG_0001.jpg': not followed",
          setup=symlink("foto/tautan.jpg", "IMG_0001.jpg")),
     case("no-manifest-is-fine", "pass", manifest=None),
 ]
@@ -785,6 +835,44 @@ def test_int01_problems_do_not_stop_other_rules(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------- INT-02
+
+
+def exif_with_thumbnail(exif: bytes, thumb: bytes) -> bytes:
+    """Pillow's EXIF block (a TIFF structure) with an IFD1 appended whose JPEGInterchangeFormat
+    holds ``thumb``: the thumbnail a camera embeds (Pillow writes none)."""
+    assert exif[:6] == b"Exif\0\0" and exif[6:8] in (b"II", b"MM")
+    e = "<" if exif[6:8] == b"II" else ">"
+    tiff = bytearray(exif[6:])
+    ifd0 = struct.unpack_from(e + "I", tiff, 4)[0]
+    next_ptr = ifd0 + 2 + 12 * struct.unpack_from(e + "H", tiff, ifd0)[0]
+    assert struct.unpack_from(e + "I", tiff, next_ptr)[0] == 0, "IFD0 already has a next IFD"
+    tiff += b"\0" * (len(tiff) % 2)
+    ifd1 = len(tiff)
+    struct.pack_into(e + "I", tiff, next_ptr, ifd1)
+    data_at = ifd1 + 2 + 3 * 12 + 4
+    tiff += struct.pack(e + "H", 3)
+    tiff += struct.pack(e + "HHIHH", 0x0103, 3, 1, 6, 0)  # Compression: JPEG
+    tiff += struct.pack(e + "HHII", 0x0201, 4, 1, data_at)  # JPEGInterchangeFormat
+    tiff += struct.pack(e + "HHII", 0x0202, 4, 1, len(thumb))  # JPEGInterchangeFormatLength
+    tiff += struct.pack(e + "I", 0) + thumb
+    return b"Exif\0\0" + bytes(tiff)
+
+
+def thumbed(seed: int, thumb_seed: int, *, size=(300, 200), bars: bool = False) -> bytes:
+    """A JPEG of scene ``seed`` taken at 10:30 WIB on day H whose EXIF thumbnail (160x120) shows
+    scene ``thumb_seed``; ``bars``: the thumbnail is letterboxed in black, as many cameras do."""
+    img = scene(seed, size)
+    small = scene(thumb_seed, size).resize((160, 160 * size[1] // size[0]))
+    thumb_img = Image.new("RGB", (160, 120), "black") if bars else small.resize((160, 120))
+    if bars:
+        thumb_img.paste(small, (0, (120 - small.height) // 2))
+    tb = io.BytesIO()
+    thumb_img.save(tb, "JPEG", quality=75)
+    exif = exif_for(odd()).tobytes()
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90, exif=exif_with_thumbnail(exif, tb.getvalue()))
+    return buf.getvalue()
+
 
 # fmt: off
 INT02 = [
@@ -812,6 +900,23 @@ INT02 = [
          photos=plus(odd(when=wib(12, 9), gps=utc(12, 2, 30)))),
     case("taken-after-hand-in", "warn", "after the hand-in / audit time 2024-03-12T16:00:00+07:00",
          photos=plus(odd(when=wib(12, 17)))),
+    case("factory-clock-2000", "warn", "file=foto/IMG_0099.jpg", "tag=EXIF DateTimeOriginal",
+         "value=2000:01:01 00:04:17", "camera clock at the factory default 2000-01-01",
+         photos=plus(odd(when="2000:01:01 00:04:17"))),
+    case("factory-clock-1970-modify-date", "warn", "tag=Image DateTime",
+         "value=1970:01:01 00:00:09", "factory default 1970-01-01",
+         photos=plus(odd(modify="1970:01:01 00:00:09"))),
+    case("factory-clock-parameter-empty", "pass", pack={"params": {"INT-02": {"factory_clock_dates": []}}},
+         photos=plus(odd(modify="1970:01:01 00:00:09"))),
+    case("clock-on-another-new-year", "pass",
+         photos=plus(odd(when="2024:01:01 00:04:17"))),
+    case("thumbnail-same-picture", "pass", photos=4,
+         extra_files={"foto/IMG_0099.jpg": thumbed(60, 60)}),
+    case("thumbnail-letterboxed-same-picture", "pass", photos=4,
+         extra_files={"foto/IMG_0099.jpg": thumbed(61, 61, size=(320, 180), bars=True)}),
+    case("thumbnail-of-another-picture", "warn", "file=foto/IMG_0099.jpg", "tag=JPEGThumbnail",
+         "EXIF thumbnail differs from the image", "edited after capture", photos=4,
+         extra_files={"foto/IMG_0099.jpg": thumbed(60, 7)}),
     case("no-photos", "n/a", "int02.none", photos=0),
     case("gps-drift-parameter", "pass", pack={"params": {"INT-02": {"max_gps_drift_minutes": 240}}},
          photos=plus(odd(when=wib(12, 9), gps=utc(12, 5)))),

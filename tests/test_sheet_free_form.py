@@ -229,7 +229,7 @@ def test_unreadable_file_becomes_an_error_reading(tmp_path, pack):
 def test_own_sheet_reader_failure_falls_back_to_free_form(columns_png, pack, monkeypatch):
     own = pytest.importorskip("sopcheck.extract.own_sheet")
 
-    def boom(pages, pack):
+    def boom(pages, pack, **_kw):
         raise RuntimeError("injected")
 
     monkeypatch.setattr(own, "read_own", boom)
@@ -273,9 +273,13 @@ def test_tick_box_found_although_ocr_read_it_as_a_word():
     d.text((80, 32), "Setuju", font=_font(26), fill=0)
     setuju = _w("Setuju", 80, 34, 85, 24)
     junk = _w("RX", 40, 30, 31, 31, conf=0.8)  # the box itself, read as a word
-    box = sheet_mod._find_box(img, setuju, [setuju, junk], "left")
-    assert box is not None
-    x, y, bw, bh = box
+    block = sheet_mod.Block(
+        x0=0, x1=400, top=0, label_bottom=0, end=100, bottom=100, name_found=False
+    )
+    boxes = sheet_mod._row_boxes(img, [setuju], block)  # the junk word does not hide it
+    del junk
+    assert len(boxes) == 1
+    x, y, bw, bh = boxes[0]
     assert abs(x - 40) <= 3 and abs(bw - 31) <= 4 and abs(bh - 31) <= 4
 
 
@@ -331,3 +335,115 @@ def test_missing_nip_line_takes_the_row_neighbours_end():
     assert blocks[ROLES[1]].end == 1060 and blocks[ROLES[1]].name_found
     assert sheet_mod._is_id_number(_w("19830514", 0, 0, 118, 18))
     assert not sheet_mod._is_id_number(_w("12-03-2024", 0, 0, 118, 18))
+
+
+def test_colour_pages_match_the_prepared_grey_pages(tmp_path):
+    """read_sheet's colour copy of a page has the grey page's geometry (resolution, turn, deskew),
+    so a crop of one is a crop of the other."""
+    from sopcheck.extract.pages import load_pages
+    from sopcheck.extract.sheets import colour_pages
+
+    img = columns_sheet((True, False, True), ("setuju",) * 3, (None,) * 3).convert("RGB")
+    d = ImageDraw.Draw(img)
+    d.ellipse([300, 1500, 500, 1700], outline=(110, 50, 160), width=8)  # a purple stamp ring
+    img = img.resize((img.width * 3 // 4, img.height * 3 // 4)).rotate(
+        -2.0, expand=True, fillcolor=(255, 255, 255)
+    )
+    path = tmp_path / "sheet.jpg"
+    img.save(path, quality=90)
+    pages = load_pages(path)
+    colours = colour_pages(path, pages)
+    assert colours[0] is not None and colours[0].size == pages[0].image.size
+    diff = np.abs(
+        np.asarray(colours[0].convert("L"), dtype=np.float32)
+        - np.asarray(pages[0].image, dtype=np.float32)
+    )
+    assert float(diff.mean()) < 4.0
+    # a grey source has no colour to give
+    img.convert("L").save(tmp_path / "grey.png")
+    assert colour_pages(tmp_path / "grey.png", load_pages(tmp_path / "grey.png")) == [None]
+
+
+def test_a_date_with_stray_digits_beside_it_is_not_used():
+    from sopcheck.extract.own_sheet import stray_digits
+
+    assert stray_digits("1 3/3/2024", "3/3/2024")
+    assert not stray_digits("13/3/2024", "13/3/2024")
+    assert not stray_digits("Tgl. 13 Maret 2024.", "13 Maret 2024")
+    assert sheet_mod._stray_digits("1 3 Maret 2024", "3 Maret 2024")
+
+
+# ---------------------------------------------------------------- tick boxes found by shape
+
+
+def _box_row(ticks_: dict[str, str], box_first: bool = True, angle: float = 0.0):
+    """'[ ] Setuju   [ ] Tolak' (or 'Setuju [ ] ...'), each box ticked per ``ticks_``."""
+    img = Image.new("L", (520, 120), 255)
+    d = ImageDraw.Draw(img)
+    words, x = [], 30
+    for name in ("Setuju", "Tolak"):
+        tw = int(_font(26).getlength(name))
+        if box_first:
+            bx, wx = x, x + 42
+        else:
+            wx, bx = x, x + tw + 10
+        d.rectangle([bx, 40, bx + 30, 70], outline=0, width=3)
+        mark = ticks_.get(name.lower())
+        if mark == "x":
+            d.line([(bx + 5, 45), (bx + 25, 65)], fill=0, width=4)
+            d.line([(bx + 25, 45), (bx + 5, 65)], fill=0, width=4)
+        elif mark == "check":
+            d.line([(bx + 4, 55), (bx + 13, 66), (bx + 36, 32)], fill=0, width=4)
+        d.text((wx, 42), name, font=_font(26), fill=0)
+        words.append(_w(name, wx, 44, tw, 24))
+        x = max(bx, wx) + tw + 60
+    if angle:
+        img = img.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    return img, words
+
+
+def _decide(img, words):
+    block = sheet_mod.Block(x0=0, x1=img.width, top=0, label_bottom=0, end=0, bottom=img.height,
+                            name_found=False)  # fmt: skip
+    return sheet_mod.read_decision(img, block, [sheet_mod.Line(words)], words)
+
+
+def test_find_boxes_ignores_letters_and_finds_ticked_and_empty_boxes():
+    from sopcheck.extract import ticks
+
+    img, _ = _box_row({"setuju": "x"})
+    boxes = ticks.find_boxes(np.asarray(img, dtype=np.float32), 24.0)
+    assert len(boxes) == 2  # the letters of 'Setuju' / 'Tolak' are not boxes
+    assert all(abs(b.w - 31) <= 3 and abs(b.h - 31) <= 3 for b in boxes)
+
+
+@pytest.mark.parametrize("box_first", [True, False])
+@pytest.mark.parametrize("angle", [0.0, 3.0])
+def test_ticked_box_decides(box_first, angle):
+    img, words = _box_row({"tolak": "check"}, box_first, angle)
+    decision, state, conf, _ = _decide(img, words)
+    assert (decision, state) == ("tolak", "clear") and conf >= 0.5
+
+
+def test_empty_and_both_ticked_are_not_a_decision():
+    img, words = _box_row({})
+    assert _decide(img, words)[:2] == (None, "neither")
+    img, words = _box_row({"setuju": "x", "tolak": "check"})
+    assert _decide(img, words)[:2] == (None, "both")
+
+
+def test_one_word_unread_box_taken_by_position():
+    # OCR missed 'Setuju' (a stroke ran through it): Tolak's own box is the one next to it
+    img, words = _box_row({"setuju": "x"}, box_first=False)
+    decision, state, conf, notes = _decide(img, [words[1]])
+    assert decision == "setuju" and conf <= 0.8 and any("position" in n for n in notes)
+
+
+def test_word_crossed_by_a_stroke_is_not_a_typed_decision():
+    img = Image.new("L", (400, 160), 255)
+    d = ImageDraw.Draw(img)
+    d.text((60, 62), "Keputusan: Tolak", font=_font(26), fill=0)
+    words = [_w("Keputusan:", 60, 64, 140, 24), _w("Tolak", 205, 64, 70, 24)]
+    assert _decide(img, words)[:2] == ("tolak", "clear")  # typed word alone decides
+    d.line([(215, 10), (250, 150)], fill=0, width=4)  # a pen stroke through 'Tolak'
+    assert _decide(img, words)[:2] == (None, "unknown")

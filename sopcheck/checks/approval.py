@@ -10,6 +10,7 @@ import unicodedata
 
 from ..model import Evidence, Severity, Status
 from .common import no_record
+from .esignview import esign_files, file_status, role_signatures, signature_evidence
 from .registry import Outcome, Param, RuleContext, check
 from .sheetview import decision_of, read_sheets, seen, sheets_unread, signature_call
 
@@ -98,7 +99,15 @@ def approval_signed(ctx: RuleContext) -> Outcome:
     for role in ctx.roles:
         items = seen(ctx, role)
         call, _, ev = signature_call(items)
-        calls[role] = call if items else "not_found"
+        call = call if items else "not_found"
+        digital = role_signatures(ctx, role)
+        if any(d.status == "valid" for d in digital):
+            call = "signed"  # a valid digital signature by the role's holder is its signature
+        elif any(d.status == "not_verified" for d in digital) and call != "signed":
+            call = "uncertain"  # intact, but whose certificate is not verified
+        calls[role] = call
+        ev += [signature_evidence(d, note=f"digital signature mapped to {role} by {d.role_source}")
+               for d in digital]  # fmt: skip
         evidence += ev or [Evidence(tag="role", value=role, note="role not found on the sheet")]
     signed = [r for r, c in calls.items() if c == "signed"]
     unsure = [r for r, c in calls.items() if c in ("uncertain", "not_found")]
@@ -175,22 +184,42 @@ def approval_decision(ctx: RuleContext) -> Outcome:
     return no_record("decision")
 
 
+_PST04_IDS = {Status.PASS: "pst04.pass", Status.FAIL: "pst04.fail", Status.ERROR: "pst04.error",
+              Status.WARN: "pst04.empty"}  # fmt: skip
+
+
 @check("digital_signature")
 def digital_signature(ctx: RuleContext) -> Outcome:
-    """Digital signatures on approval PDFs are intact and trusted."""
-    signed = ctx.evidence.signed_pdfs
-    if not signed:
+    """Digital signatures on approval PDFs are intact, cover the document and chain to a trust root."""
+    files = esign_files(ctx)
+    if not files:  # approval files only opened, not examined (no pack given to the extraction)
+        signed = ctx.evidence.signed_pdfs
+        if not signed:
+            return Outcome(status=Status.NA, message_id="pst04.none")
+        ev = tuple(Evidence(file=f, tag="/ByteRange", note="signature dictionary present; not validated")
+                   for f in signed)  # fmt: skip
+        return Outcome(status=Status.REVIEW, message_id="pst04.unvalidated",
+                       params={"files": ", ".join(signed)}, evidence=ev)  # fmt: skip
+    items = [x for e in files for x in file_status(e)]
+    if not items:
         return Outcome(status=Status.NA, message_id="pst04.none")
-    ev = tuple(
-        Evidence(file=f, tag="/ByteRange", note="signature dictionary present; not validated")
-        for f in signed
+    worst = Status.worst(st for st, _, _ in items)
+    kinds = {k for st, k, _ in items if st == worst}
+    problems = "; ".join(
+        f"{e.file} {e.tag or ''}: {e.note}".replace("  ", " ") for st, _, e in items if st == worst
     )
-    return Outcome(
-        status=Status.REVIEW,
-        message_id="pst04.unvalidated",
-        params={"files": ", ".join(signed)},
-        evidence=ev,
-    )
+    params = {"files": ", ".join(sorted({e.file for _, _, e in items})), "problems": problems,
+              "n": sum(1 for _, k, _ in items if k in ("valid", "not_verified", "invalid"))}  # fmt: skip
+    if worst == Status.REVIEW:
+        mid = "pst04.not_verified" if "not_verified" in kinds else "pst04.scan_qr"
+    elif kinds == {"claim_only"}:
+        mid = "pst04.claim_only"
+    elif kinds <= {"empty", "claim_only"}:
+        mid = "pst04.empty"
+    else:
+        mid = _PST04_IDS[worst]
+    return Outcome(status=worst, message_id=mid, params=params,
+                   evidence=tuple(e for _, _, e in items))  # fmt: skip
 
 
 def _norm(text: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Evidence, Status
+from ..extract.photos import hamming
+from ..i18n import render
+from ..model import Evidence, Finding, PhotoInfo, Status
 from .registry import Outcome, Param, RuleContext, check
 
 
@@ -26,6 +28,37 @@ def register_entry(ctx: RuleContext) -> Outcome:
         for r in ev.register_rows
     )
     return Outcome(status=Status.PASS, message_id="reg01.pass", params=params, evidence=rows)
+
+
+def register_leftovers(
+    rows: tuple[dict[str, str], ...], register_file: str | None, pack, lang: str
+) -> Finding | None:
+    """REG-01's other half, for the batch: register rows that name no package of the batch are a
+    finding (a package the register promises is missing, or a row that matches nothing); None when
+    every row names a package or the pack has no register rule."""
+    rule = next((r for r in pack.rules if r.check == "register_entry"), None)
+    if rule is None or not rows or register_file is None:
+        return None
+    shown = [" | ".join(v for v in r.values() if v) for r in rows]
+    params = {
+        "file": register_file,
+        "n": len(rows),
+        "rows": "; ".join(shown[:5]) + (" …" if len(shown) > 5 else ""),
+    }
+    return Finding(
+        rule=rule.id,
+        status=Status.FAIL,
+        severity=rule.severity,
+        message=render("reg01.unmatched", params, lang),
+        message_id="reg01.unmatched",
+        params=params,
+        evidence=tuple(
+            Evidence(
+                file=register_file, value=text, note="no package of the batch matches this row"
+            )
+            for text in shown
+        ),
+    )
 
 
 @check("files_readable")
@@ -68,6 +101,23 @@ def files_readable(ctx: RuleContext) -> Outcome:
     return Outcome(status=Status.PASS, message_id="int01.pass", params=params, evidence=hashed)
 
 
+def _clock_and_thumbnail(p: PhotoInfo, factory: set[str], max_thumb: int) -> list[Evidence]:
+    """A camera clock at a factory default, and an EXIF thumbnail that is another picture."""
+    signs = []
+    for tag, text in p.raw_dates:
+        day = text[:10].replace(":", "-")
+        if day in factory:
+            signs.append(Evidence(file=p.file, tag=tag, value=text,
+                                  note=f"camera clock at the factory default {day}: never set"))  # fmt: skip
+    if p.thumbnail_phash and p.phash:
+        d = hamming(p.thumbnail_phash, p.phash)
+        if d > max_thumb:
+            signs.append(Evidence(file=p.file, tag="JPEGThumbnail", value=p.thumbnail_phash,
+                                  note=f"EXIF thumbnail differs from the image (dHash {p.phash}, "
+                                  f"distance {d} of 64 > {max_thumb}): edited after capture"))  # fmt: skip
+    return signs
+
+
 @check(
     "photo_metadata",
     max_gps_drift_minutes=Param(
@@ -77,6 +127,16 @@ def files_readable(ctx: RuleContext) -> Outcome:
         type=list,
         default=[],
         doc="Software-tag substrings that name editing apps (case-insensitive)",
+    ),
+    factory_clock_dates=Param(
+        type=list,
+        default=["2000-01-01", "1970-01-01"],
+        doc="dates (YYYY-MM-DD) a camera clock shows when it was never set; an EXIF date on one is a sign",
+    ),
+    thumbnail_max_distance=Param(
+        type=int,
+        default=10,
+        doc="dHash distance (of 64 bits) above which the EXIF thumbnail shows another picture than the photo",
     ),
 )
 def photo_metadata(ctx: RuleContext) -> Outcome:
@@ -92,8 +152,11 @@ def photo_metadata(ctx: RuleContext) -> Outcome:
         limit = min(limit, handed.value)
     elif handed:
         limit = min(limit, dt.datetime.combine(handed.value, dt.time.max, tzinfo=ctx.tz))
+    factory = {str(d)[:10] for d in ctx.params["factory_clock_dates"]}
+    max_thumb = ctx.params["thumbnail_max_distance"]
     signs: list[Evidence] = []
     for p in photos:
+        signs += _clock_and_thumbnail(p, factory, max_thumb)
         if p.software and any(e in p.software.lower() for e in editors):
             signs.append(
                 Evidence(

@@ -7,6 +7,7 @@ import datetime as dt
 from ..dates import add_days, days_between
 from ..model import Dated, Evidence, Status
 from .common import activity_evidence, activity_window, end_of_day, local_day, no_record
+from .esignview import signing_times
 from .registry import Outcome, Param, RuleContext, check, status_param
 from .sheetview import date_of, read_sheets, seen, sheets_unread
 
@@ -169,6 +170,9 @@ def response_deadline(ctx: RuleContext) -> Outcome:
         )
     for d, e in sheet_dates:
         candidates.setdefault(d, []).append(e)
+    # a digital signature's signing time: the timestamp token first, then the claimed time
+    for d, _t, e in signing_times(ctx, role):
+        candidates.setdefault(d, []).append(e)
     if (
         len(candidates) > 1
     ):  # manifest and sheet (or two sheets) disagree: show both, decide nothing
@@ -237,6 +241,8 @@ def _approval_time(ctx: RuleContext) -> Dated | None:
     for role in ctx.roles:
         for d, e in date_of(seen(ctx, role))[0]:
             dated.append(Dated(value=d, source="sheet", file=e.file, tag=f"{role} tanggal"))
+        for _d, t, e in signing_times(ctx, role):
+            dated.append(Dated(value=t, source=e.source, file=e.file, tag=e.tag))
     if not dated:
         return None
     return max(dated, key=lambda d: (local_day(d, ctx.tz), isinstance(d.value, dt.datetime)))

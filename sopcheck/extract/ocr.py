@@ -21,7 +21,17 @@ from ..errors import ExitCode, SopcheckError
 
 DEFAULT_LANGS = "ind+eng"
 PAGE_TIMEOUT = 120
-"""Seconds Tesseract may spend on one page before the page counts as unreadable."""
+"""Default seconds Tesseract may spend on one page; the run's ``ocr_page_seconds`` limit
+(``sopcheck.limits``) is used when no timeout is given. pytesseract kills Tesseract at the timeout."""
+
+
+def _timeout(timeout: float | None) -> float:
+    if timeout is not None:
+        return timeout
+    from ..limits import current
+
+    return current().ocr_page_seconds
+
 
 # Debian package per Tesseract language code (the ones a rule pack is likely to name).
 _DEBIAN_PKG = {"ind": "tesseract-ocr-ind", "eng": "tesseract-ocr-eng", "osd": "tesseract-ocr-osd"}
@@ -144,7 +154,12 @@ def _call(fn, *args, **kw):
             return fn(*args, **kw)
     except pt.TesseractNotFoundError as e:
         raise OcrError(_missing_tesseract_msg()) from e
-    except RuntimeError as e:  # pytesseract raises RuntimeError on timeout
+    except RuntimeError as e:  # pytesseract raises RuntimeError on timeout, after killing it
+        if "timeout" in str(e).lower():
+            raise OcrError(
+                f"Tesseract was stopped after {kw.get('timeout')} s on one page, the limit "
+                "(ocr_page_seconds)"
+            ) from e
         raise OcrError(f"Tesseract failed: {e}") from e
     except pt.TesseractError as e:
         raise OcrError(f"Tesseract failed: {e.message if hasattr(e, 'message') else e}") from e
@@ -157,7 +172,7 @@ def ocr_words(
     langs: str = DEFAULT_LANGS,
     psm: int = 3,
     *,
-    timeout: float = PAGE_TIMEOUT,
+    timeout: float | None = None,
     page: int = 1,
 ) -> list[Word]:
     """Words with boxes and confidences (``image_to_data``) of the image file at ``image_path``."""
@@ -168,7 +183,7 @@ def ocr_words(
         lang=langs,
         config=f"--psm {psm}",
         output_type=pt.Output.DICT,
-        timeout=timeout,
+        timeout=_timeout(timeout),
     )
     words: list[Word] = []
     for i, text in enumerate(data.get("text", [])):
@@ -199,7 +214,7 @@ def ocr_words(
 
 
 def ocr_image(
-    img, langs: str = DEFAULT_LANGS, psm: int = 3, *, page: int = 1, timeout=PAGE_TIMEOUT
+    img, langs: str = DEFAULT_LANGS, psm: int = 3, *, page: int = 1, timeout: float | None = None
 ):
     """``ocr_words`` on a PIL image (written to a temporary file first)."""
     with page_file(img) as p:
@@ -210,7 +225,7 @@ _RE_ROT = re.compile(r"Rotate:\s*(\d+)")
 _RE_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
-def detect_rotation(image_path: Path, *, timeout: float = 60) -> tuple[int, float]:
+def detect_rotation(image_path: Path, *, timeout: float | None = None) -> tuple[int, float]:
     """(degrees, OSD confidence) from Tesseract's orientation detection; (0, 0.0) on failure.
 
     ``degrees`` (0/90/180/270) is how far the image must be turned *clockwise* to be upright (a
@@ -221,7 +236,7 @@ def detect_rotation(image_path: Path, *, timeout: float = 60) -> tuple[int, floa
     if not _have_lang("osd"):
         return 0, 0.0
     try:
-        out = _call(pt.image_to_osd, str(image_path), config="--psm 0", timeout=timeout)
+        out = _call(pt.image_to_osd, str(image_path), config="--psm 0", timeout=_timeout(timeout))
     except OcrError:
         return 0, 0.0
     m, c = _RE_ROT.search(out or ""), _RE_CONF.search(out or "")

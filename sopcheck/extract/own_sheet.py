@@ -162,8 +162,9 @@ def _rectify(img: Image.Image, h_frame_to_img: np.ndarray) -> Image.Image:
     m = h_frame_to_img @ s
     m = m / m[2, 2]
     coeffs = tuple(m.ravel()[:8])
+    fill = 255 if img.mode == "L" else (255,) * len(img.getbands())
     return img.transform(
-        (w, hh), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=255
+        (w, hh), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=fill
     )
 
 
@@ -249,28 +250,42 @@ def _read_date(crop: Image.Image, langs: str):
     found = find_date(text)
     if found is None:
         return None, text, conf, "no date recognised in the date field"
+    if stray_digits(text, found[1]):
+        return None, text, conf, "digits beside the date read: which date is meant is unclear"
     if conf < 0.6:
         return None, text, conf, "date read with low OCR confidence"
     return found[0], text, conf, None
 
 
-def read_own(pages, pack, *, rel: str = "") -> SheetReading | None:
+def stray_digits(text: str, matched: str) -> bool:
+    """Digits in ``text`` outside the date that was matched ('1 3/3/2024': a handwritten 13 read
+    with a gap): the date may be another one, so it is not used."""
+    i = text.find(matched)
+    rest = text[:i] + " " + text[i + len(matched) :] if i >= 0 else text
+    return any(ch.isdigit() for ch in rest)
+
+
+def read_own(pages, pack, *, rel: str = "", colours=None) -> SheetReading | None:
     """Read sopcheck's own sheet from prepared pages (Page objects or PIL images).
 
+    ``colours``: per page, the same page in colour (or None), to tell pen from stamp ink.
     Returns None when no page carries a sopcheck QR code.
     """
-    for page in pages:
+    for i, page in enumerate(pages):
         img, number = _image_of(page)
         img = img.convert("L") if img.mode != "L" else img
         found = _find_qr(img)
         if found is None:
             continue
         payload, text, corners = found
-        return _read_page(img, number, len(pages), payload, text, corners, pack, rel)
+        colour = colours[i] if colours and i < len(colours) else None
+        return _read_page(img, number, len(pages), payload, text, corners, pack, rel, colour)
     return None
 
 
-def _read_page(img, number, n_pages, payload, text, corners, pack, rel) -> SheetReading:
+def _read_page(
+    img, number, n_pages, payload, text, corners, pack, rel, colour=None
+) -> SheetReading:
     notes: list[str] = []
     qx, qy, qw, qh = LAYOUT["qr"]
     m = _qr_modules(text)
@@ -306,6 +321,7 @@ def _read_page(img, number, n_pages, payload, text, corners, pack, rel) -> Sheet
     # that map is trusted
     qr_only = h is h_qr
     rect = _rectify(img, h)
+    rect_colour = _rectify(colour, h) if colour is not None and colour.size == img.size else None
 
     qr = {k: v for k, v in payload.items()}
     n_sheet = int(payload.get("roles") or 0) or len(pack.roles)
@@ -326,7 +342,8 @@ def _read_page(img, number, n_pages, payload, text, corners, pack, rel) -> Sheet
         sig = _crop(rect, b["signature"], inset=1.2)
         # the printed "Tanda tangan" caption in the top-left corner of the box
         mask_boxes = [(0, 0, int(24 * PPM), int(3.6 * PPM))]
-        call, conf, feats = ink.signature_presence(sig, mask_boxes, dpi=WORK_DPI)
+        sig_colour = _crop(rect_colour, b["signature"], inset=1.2) if rect_colour else None
+        call, conf, feats = ink.signature_presence(sig, mask_boxes, dpi=WORK_DPI, colour=sig_colour)
         decision, state, dconf = ink.tick_state(
             _crop(rect, b["setuju"], pad=0.6), _crop(rect, b["tolak"], pad=0.6)
         )

@@ -54,7 +54,8 @@ def _activity_start(pkg: Package, narrative, photos: tuple[PhotoInfo, ...]) -> D
 PHOTO_MODULES = ("sopcheck.extract.photos", "sopcheck.dates")
 SHEET_MODULES = (
     "sopcheck.extract.sheets", "sopcheck.extract.sheet", "sopcheck.extract.pages", "sopcheck.extract.ocr",
-    "sopcheck.extract.ink", "sopcheck.extract.own_sheet", "sopcheck.template", "sopcheck.dates",
+    "sopcheck.extract.ink", "sopcheck.extract.inkcolour", "sopcheck.extract.own_sheet", "sopcheck.template",
+    "sopcheck.dates", "sopcheck.extract.ticks",
 )  # fmt: skip
 
 
@@ -108,6 +109,32 @@ def _sheet(root: Path, f: FileRecord, pack, cache: Cache | None) -> SheetReading
     return reading if reading.file == f.path else replace(reading, file=f.path)
 
 
+ESIGN_MODULES = (
+    "sopcheck.extract.esign", "sopcheck.extract.esign_roles", "sopcheck.extract.sheet",
+    "sopcheck.extract.pages", "sopcheck.template",
+)  # fmt: skip
+
+
+def _esign(root: Path, f: FileRecord, pack, cache: Cache | None):
+    """One approval file's e-signatures validated against the pack's trust roots (with --trust).
+
+    The key holds the trust roots' hashes, the roles and today's date (validation is at "now": a
+    certificate that expires tomorrow is judged again tomorrow)."""
+    import hashlib
+
+    from .esign import load_cert, read_esign
+
+    roots = tuple(getattr(pack, "trust_roots", ()))
+    labels = [(r.id, r.aliases) for r in pack.roles]
+    reading = _cached(
+        cache, f, ESIGN_MODULES,
+        lambda: read_esign(root / f.path, f.path, tuple(load_cert(d) for d in roots), pack),
+        keep=lambda r: r.error is None, roles=labels, day=dt.datetime.now(dt.UTC).date(),
+        roots=sorted(hashlib.sha256(d).hexdigest() for d in roots),
+    )  # fmt: skip
+    return reading if reading.file == f.path else replace(reading, file=f.path)
+
+
 def gather(
     pkg: Package,
     tz: dt.tzinfo,
@@ -151,12 +178,17 @@ def gather(
             problems.append((f.path, problem))
         if is_signed:
             signed.append(f.path)
-    rows = match_register(register, pkg.id, pkg.title) if register is not None else None
+    day = start.day if start is not None else None
+    rows = match_register(register, pkg.id, pkg.title, day) if register is not None else None
     sheets: tuple[SheetReading, ...] = ()
+    esign = ()
     if pack is not None:
         bad = dict(problems)
         sheets = tuple(
             _sheet(root, f, pack, cache) for f in pkg.files_of("approval") if f.path not in bad
+        )
+        esign = tuple(
+            _esign(root, f, pack, cache) for f in pkg.files_of("approval") if f.path not in bad
         )
     evidence = PackageEvidence(
         package=pkg,
@@ -172,5 +204,7 @@ def gather(
         register_rows=rows,
         register_file=register_file,
         sheets=sheets,
+        esign=esign,
+        signatures=tuple(s for e in esign for s in e.signatures),
     )
     return replace(evidence, content_hash=evidence_content_hash(evidence))

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence
 
+from ..limits import LimitExceeded, check_pixels, current
 from .ocr import Word
 
 A4_LONG_IN = 11.69
@@ -199,9 +200,16 @@ def _open_image_frames(path: Path) -> list[Image.Image]:
             pillow_heif.register_heif_opener()
         except ImportError:  # pragma: no cover
             pass
+    limits = current()
     with Image.open(path) as im:
+        n = getattr(im, "n_frames", 1)
+        if n > limits.pages:
+            raise LimitExceeded(
+                f"{n:,} frames (pages), over the page limit of {limits.pages:,} (pages)"
+            )
         frames = []
-        for fr in ImageSequence.Iterator(im):
+        for i, fr in enumerate(ImageSequence.Iterator(im), 1):
+            check_pixels(*fr.size, f"frame {i}", limits)  # Pillow checks the first frame only
             one = ImageOps.exif_transpose(fr) or fr
             one.load()
             frames.append(one.copy())
@@ -217,6 +225,7 @@ def _pdf_page_image(page, pw: float, ph: float) -> tuple[Image.Image, float] | N
     if len(imgs) != 1:
         return None
     obj = imgs[0]
+    check_pixels(*obj.get_px_size(), "an image inside the PDF", current())
     left, bottom, right, top = obj.get_bounds()
     if (right - left) * (top - bottom) < 0.8 * pw * ph:
         return None
@@ -261,8 +270,13 @@ def load_pdf(path: Path, *, osd: bool = True) -> list[Page]:
     import pypdfium2 as pdfium
 
     pages: list[Page] = []
+    limits = current()
     doc = pdfium.PdfDocument(str(path))
     try:
+        if len(doc) > limits.pages:
+            raise LimitExceeded(
+                f"PDF of {len(doc):,} pages, over the page limit of {limits.pages:,} (pages)"
+            )
         try:
             plumber = pdfplumber.open(str(path))
         except Exception:
@@ -271,6 +285,8 @@ def load_pdf(path: Path, *, osd: bool = True) -> list[Page]:
             for i in range(len(doc)):
                 page = doc[i]
                 pw, ph = page.get_size()
+                scale = RENDER_DPI / 72.0  # a page is rendered at most at this scale: bounded
+                check_pixels(round(pw * scale), round(ph * scale), f"page {i + 1} rendered", limits)
                 words: list[Word] | None = None
                 if plumber is not None:
                     try:

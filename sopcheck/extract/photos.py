@@ -9,6 +9,7 @@ Pixels are decoded at reduced size (JPEG draft mode) for the hash: never a full 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import re
 from fractions import Fraction
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - optional at run time
 
 logging.getLogger("exifread").setLevel(logging.ERROR)
 
-EXTRACTOR_VERSION = "photos-1"
+EXTRACTOR_VERSION = "photos-2"
 HASH_SIZE = 8
 
 # (date tag, offset tag, subsec tag) in order of preference; names as exifread spells them.
@@ -51,13 +52,47 @@ _RE_EXIF_DT = re.compile(r"^\s*(\d{4})[:\-/](\d{2})[:\-/](\d{2})[ T](\d{2}):(\d{
 _RE_OFFSET = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
 
 
+THUMBNAIL_MAX_BYTES = 1 << 20
+"""An EXIF thumbnail larger than this (the APP1 segment holds at most 64 KiB) is not decoded."""
+
+
 def _exifread_tags(path: Path) -> tuple[dict[str, Any], str | None]:
+    """EXIF tags by exifread name; the IFD1 thumbnail, when there is one, as bytes under
+    'JPEGThumbnail'."""
     try:
         with open(path, "rb") as f:
-            tags = exifread.process_file(f, details=False, extract_thumbnail=False)
-        return {k: v.values for k, v in tags.items()}, None
+            tags = exifread.process_file(f, details=False, extract_thumbnail=True)
+        return {k: getattr(v, "values", v) for k, v in tags.items()}, None
     except Exception as e:  # exifread raises many kinds on corrupt files
         return {}, f"exifread could not parse the EXIF: {type(e).__name__}: {e}"
+
+
+def _trim_bars(img: Image.Image, aspect: float) -> Image.Image:
+    """Cut the black bands some cameras add around a thumbnail whose shape is not the photo's."""
+    w, h = img.size
+    if not w or not h or abs(w / h - aspect) < 0.05 * aspect:
+        return img
+    box = img.convert("L").point(lambda v: 255 if v > 24 else 0).getbbox()
+    return img.crop(box) if box else img
+
+
+def thumbnail_hash(data: Any, size: tuple[int, int] | None) -> tuple[str | None, str | None]:
+    """dHash of the embedded EXIF thumbnail (JPEG bytes), or None with the reason it was not read."""
+    if not isinstance(data, bytes | bytearray) or not data:
+        return None, None
+    if len(data) > THUMBNAIL_MAX_BYTES:
+        return (
+            None,
+            f"EXIF thumbnail of {len(data)} bytes not decoded (limit {THUMBNAIL_MAX_BYTES})",
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as thumb:
+            thumb.load()
+            if size and size[1]:
+                thumb = _trim_bars(thumb.convert("RGB"), size[0] / size[1])
+            return dhash(thumb), None
+    except Exception as e:  # a broken thumbnail is a note, never a crash
+        return None, f"EXIF thumbnail cannot be decoded: {type(e).__name__}: {e}"
 
 
 def _pillow_tags(img: Image.Image) -> dict[str, Any]:
@@ -220,6 +255,14 @@ def read_photo(path: Path, rel: str, tz: dt.tzinfo) -> PhotoInfo:
                 date_only = True
                 capture = dt.datetime.combine(value, dt.time(12), tzinfo=tz)
                 tz_note = "date only, from the file name"
+    thumb, why = thumbnail_hash(tags.get("JPEGThumbnail"), (width, height) if width else None)
+    if why:
+        notes.append(why)
+    raw_dates = tuple(
+        (tag, text)
+        for tag in (_DATE_TAGS[0][0], _DATE_TAGS[1][0], _MODIFY[0], "GPS GPSDate")
+        if (text := _s(tags.get(tag)))
+    )
     modify_naive, _ = parse_exif_datetime(tags.get(_MODIFY[0]))
     # the same camera clock wrote both: without its own offset, ModifyDate takes the capture's
     modify_off = tags.get(_MODIFY[1]) if _offset(tags.get(_MODIFY[1])) else capture_offset
@@ -236,6 +279,8 @@ def read_photo(path: Path, rel: str, tz: dt.tzinfo) -> PhotoInfo:
         gps_time=gps,
         software=_s(tags.get("Image Software")),
         phash=phash,
+        thumbnail_phash=thumb,
+        raw_dates=raw_dates,
         width=width,
         height=height,
         notes=tuple(notes),

@@ -225,6 +225,27 @@ def _column(c: Candidate, labels: dict[str, Candidate], page_w: int) -> tuple[in
     return max(0, left), min(page_w, right)
 
 
+def _alone_in_row(
+    c: Candidate, labels: dict[str, Candidate], words: list[Word], page_w: int, page_h: int
+) -> bool:
+    """No other label on the label's band and one name / NIP column below it: the block owns the
+    whole width of the page (a signature may sit anywhere on it, e.g. in a list of blocks)."""
+    x, y, w, h = c.box
+    for other in labels.values():
+        if other is not c and other.page == c.page:
+            oy, oh = other.box[1], other.box[3]
+            if not (oy > y + 3 * h or oy + oh < y - 3 * h):
+                return False
+    below = [
+        wd
+        for wd in words
+        if (_is_nip(wd) or _is_id_number(wd)) and y + h < wd.y < y + h + 0.3 * page_h
+    ]
+    xs = [wd.x for wd in below if _is_nip(wd)] or [wd.x for wd in below]
+    # blocks of a row whose labels were not read leave their own NIP lines elsewhere on the row
+    return not xs or max(xs) - min(xs) < 0.3 * page_w
+
+
 def _dark(a: np.ndarray) -> np.ndarray:
     """Ink pixels: at or below the Otsu threshold (class 0), never lighter than 160."""
     t = min(otsu(a), 160) if a.size else 128
@@ -335,6 +356,8 @@ def role_block(
 ) -> Block:
     x0, x1 = _column(c, labels, page_w)
     lx, ly, lw, lh = c.box
+    if _alone_in_row(c, labels, words, page_w, page_h):
+        x0, x1 = 0, page_w
     if img is not None:
         x0, x1 = clip_at_rules(
             img, x0, x1, ly + lh, int(ly + lh + SIG_FALLBACK_SHARE * page_h), lx + lw / 2
@@ -430,6 +453,39 @@ def signature_area(block: Block, words: list[Word], label_h: int) -> tuple[int, 
     return block.x0, y0, block.x1 - block.x0, y1 - y0
 
 
+def trim_region(img: Image.Image, region, words: list[Word], line_h: int):
+    """The signature area without lines of text on its top and bottom edges that the OCR missed
+    (a handwritten date line, an underlined bold name): see ``ink.edge_text_bands``."""
+    ink = _ink()
+    x, y, w, h = region
+    if ink is None or h < 2 * line_h:
+        return region
+    area = _masked_area(img, region, words)
+    top, bottom = ink.edge_text_bands(area, line_h)
+    pad = max(2, line_h // 4)
+    top = top + pad if top else 0
+    bottom = bottom - pad if bottom < h else h
+    if bottom - top < line_h:
+        return region
+    return x, y + top, w, bottom - top
+
+
+def _masked_area(img: Image.Image, region, words: list[Word]) -> Image.Image:
+    """The area cut from the page, ruling lines and printed words whitened."""
+    x, y, w, h = region
+    area = mask_rules(img.crop((x, y, x + w, y + h)))
+    a = np.asarray(area.convert("L"), dtype=np.uint8).copy()
+    paper = int(np.percentile(a, 90)) if a.size else 255
+    for wd in words:
+        if not _is_printed(wd):
+            continue
+        x0, y0 = max(0, wd.x - x), max(0, wd.y - y)
+        x1, y1 = min(w, wd.x + wd.w - x), min(h, wd.y + wd.h - y)
+        if x1 > x0 and y1 > y0:
+            a[y0:y1, x0:x1] = paper
+    return Image.fromarray(a, mode="L")
+
+
 # ---------------------------------------------------------------- ink (helper B's classifiers)
 
 
@@ -461,10 +517,11 @@ def _crop_png(img: Image.Image) -> bytes:
 
 
 def judge_signature(
-    img: Image.Image, region, words: list[Word]
+    img: Image.Image, region, words: list[Word], colour: Image.Image | None = None
 ) -> tuple[str, float, bytes, list[str]]:
     x, y, w, h = region
     area = mask_rules(img.crop((x, y, x + w, y + h)))
+    carea = colour.crop((x, y, x + w, y + h)) if colour is not None else None
     masks = []
     for wd in words:
         if not _is_printed(wd):
@@ -477,12 +534,13 @@ def judge_signature(
     if ink is None:
         return "uncertain", 0.0, crop, ["ink classifier not available"]
     try:
-        call, conf, _features = ink.signature_presence(area, masks)
+        call, conf, _features = ink.signature_presence(area, masks, colour=carea)
     except Exception as e:  # the classifier failing on one area is a review, not a crash
         return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
     if call not in ("signed", "not_signed", "uncertain"):
         call = "uncertain"
-    return call, float(conf), crop, []
+    notes = [f"signature: {_features.get('reason', 'uncertain')}"] if call == "uncertain" else []
+    return call, float(conf), crop, notes
 
 
 # ---------------------------------------------------------------- decisions
@@ -497,79 +555,6 @@ def _word_kind(w: Word) -> str | None:
     if fuzz.ratio(t, "tolak") >= 80 or fuzz.ratio(t, "ditolak") >= 85:
         return "tolak"
     return None
-
-
-def _find_box(
-    img: Image.Image, w: Word, words: list[Word], side: str
-) -> tuple[int, int, int, int] | None:
-    """A tick box right before (side='left') or after the word: the dark pixels in a small window
-    there, printed words masked, whose extent looks like a box (roughly square, about a line high)."""
-    h = max(w.h, 8)
-    if side == "left":
-        wx0, wx1 = w.x - int(3.2 * h), w.x - 1
-    else:
-        wx0, wx1 = w.x + w.w + 1, w.x + w.w + int(3.2 * h)
-    wy0, wy1 = w.y - int(0.8 * h), w.y + h + int(0.8 * h)
-    wx0, wy0 = max(0, wx0), max(0, wy0)
-    wx1, wy1 = min(img.width, wx1), min(img.height, wy1)
-    if wx1 - wx0 < h or wy1 - wy0 < h:
-        return None
-    a = np.asarray(img.crop((wx0, wy0, wx1, wy1)), dtype=np.uint8).copy()
-    for o in words:
-        if o is w or not _is_printed(o):
-            continue
-        ox0, oy0 = max(o.x - wx0, 0), max(o.y - wy0, 0)
-        ox1, oy1 = min(o.x + o.w - wx0, a.shape[1]), min(o.y + o.h - wy0, a.shape[0])
-        if ox1 > ox0 and oy1 > oy0:
-            a[oy0:oy1, ox0:ox1] = 255
-    dark = _dark(a)
-    cols = dark.sum(axis=0)
-    rows = dark.sum(axis=1)
-    # box edges: columns/rows with a long dark run
-    edge_c = np.nonzero(cols >= 0.5 * h)[0]
-    if len(edge_c) < 2 or not (rows >= 0.5 * h).any():
-        return None
-    # the box's two vertical edges: the edge nearest the word and the farthest within 2.6 lines
-    if side == "left":
-        right_edge = edge_c[-1]
-        left_cands = edge_c[(edge_c <= right_edge - 0.5 * h) & (edge_c >= right_edge - 2.6 * h)]
-        if not len(left_cands):
-            return None
-        bx0, bx1 = int(left_cands[0]), int(right_edge)
-    else:
-        left_edge = edge_c[0]
-        right_cands = edge_c[(edge_c >= left_edge + 0.5 * h) & (edge_c <= left_edge + 2.6 * h)]
-        if not len(right_cands):
-            return None
-        bx0, bx1 = int(left_edge), int(right_cands[-1])
-    edge_r = np.nonzero(rows >= 0.5 * h)[0]
-    by0, by1 = int(edge_r[0]), int(edge_r[-1])
-    bw, bh = bx1 - bx0 + 1, by1 - by0 + 1
-    if not (0.5 * h <= bh <= 2.8 * h) or not (0.5 <= bw / bh <= 2.0):
-        return None
-    return wx0 + bx0, wy0 + by0, bw, bh
-
-
-def _paired_boxes(img: Image.Image, s_word: Word, t_word: Word, words: list[Word]) -> dict:
-    """The Setuju and Tolak boxes on one consistent side of their words ('[ ] Setuju [ ] Tolak' or
-    'Setuju [ ] Tolak [ ]'), so the box before 'Tolak' is never taken for Tolak's when it is
-    Setuju's. Both sides complete: the side with the boxes nearer their words."""
-    best: dict = {"setuju": None, "tolak": None}
-    best_key = None
-    for side in ("left", "right"):
-        sb = _find_box(img, s_word, words, side)
-        tb = _find_box(img, t_word, words, side)
-        if sb is None or tb is None or _overlap(sb, tb):
-            continue
-        dist = _gap(sb, s_word, side) + _gap(tb, t_word, side)
-        if best_key is None or dist < best_key:
-            best, best_key = {"setuju": sb, "tolak": tb}, dist
-    if best_key is None:
-        sb = _find_box(img, s_word, words, "left") or _find_box(img, s_word, words, "right")
-        tb = _find_box(img, t_word, words, "left") or _find_box(img, t_word, words, "right")
-        if sb is not None and tb is not None and not _overlap(sb, tb):
-            best = {"setuju": sb, "tolak": tb}
-    return best
 
 
 def _overlap(a, b) -> bool:
@@ -601,10 +586,70 @@ def _marked_by_text(w: Word, line_words: list[Word]) -> bool | None:
     return None
 
 
+def _row_boxes(img: Image.Image, opts: list[Word], block: Block) -> list[tuple[int, int, int, int]]:
+    """Square box outlines (x, y, w, h) on the row of the option words, found by shape."""
+    from . import ticks
+
+    h = float(np.median([w.h for w in opts]))
+    y0 = max(0, int(min(w.y for w in opts) - 1.5 * h))
+    y1 = min(img.height, int(max(w.y + w.h for w in opts) + 1.5 * h))
+    x0, x1 = max(0, block.x0), min(img.width, block.x1)
+    if y1 - y0 < 6 or x1 - x0 < 6:
+        return []
+    a = np.asarray(img.crop((x0, y0, x1, y1)).convert("L"), dtype=np.float32)
+    return [(b.x + x0, b.y + y0, b.w, b.h) for b in ticks.find_boxes(a, h)]
+
+
+def _near_box(w: Word, boxes: list, side: str) -> tuple[tuple, float] | None:
+    """The nearest box on ``side`` of the word on its row, within two line heights, and its gap."""
+    best = None
+    for b in boxes:
+        if b[1] > w.y + w.h or b[1] + b[3] < w.y:
+            continue
+        gap = _gap(b, w, side)
+        if -0.2 * w.h <= gap <= 2.0 * max(w.h, 8) and (best is None or gap < best[1]):
+            best = (b, gap)
+    return best
+
+
+def _assign_boxes(s_word: Word | None, t_word: Word | None, boxes: list) -> tuple | None:
+    """(setuju box, tolak box) or None when it is not clear which box belongs to which option.
+    With one option's word unread, the row must hold exactly two boxes: the read word's own box
+    (clearly nearer to it than the other) and the other option's."""
+    if s_word is not None and t_word is not None:
+        found = []
+        for side in ("left", "right"):
+            sb, tb = _near_box(s_word, boxes, side), _near_box(t_word, boxes, side)
+            if sb and tb and sb[0] != tb[0]:
+                found.append((sb[1] + tb[1], sb[0], tb[0]))
+        if not found:
+            return None
+        found.sort()
+        if len(found) == 2 and found[1][0] < 1.5 * found[0][0] + 4:
+            return None  # both readings fit about as well
+        return found[0][1], found[0][2]
+    w = s_word or t_word
+    if w is None or len(boxes) != 2:
+        return None
+    near = [nb for nb in (_near_box(w, boxes, "left"), _near_box(w, boxes, "right")) if nb]
+    if not near:
+        return None
+    near.sort(key=lambda nb: nb[1])
+    if len(near) == 2 and near[1][1] < 2 * near[0][1] + 4:
+        return None
+    own = near[0][0]
+    other = boxes[0] if boxes[1] == own else boxes[1]
+    return (own, other) if w is s_word else (other, own)
+
+
 def read_decision(
     img: Image.Image, block: Block, lines: list[Line], words: list[Word]
 ) -> tuple[str | None, str, float, list[str]]:
-    """(decision, state, confidence, notes) for one role block."""
+    """(decision, state, confidence, notes) for one role block.
+
+    Where the row of the Setuju / Tolak words holds square box outlines, only the boxes decide
+    (each option's box identified by position; a box that cannot be told to one option: review).
+    Without boxes, a typed or written word decides ('Keputusan: Setuju', '[X] Setuju')."""
     notes: list[str] = []
     inblock = [
         w
@@ -613,34 +658,26 @@ def read_decision(
     ]
     if not inblock:
         return None, "unknown", 0.0, notes
-    kinds = {_word_kind(w) for w in inblock}
     line_of = {id(w): ln for ln in lines for w in ln.words}
-    if len(kinds) == 1:
-        # one word only: typed or written ("Keputusan: Setuju"), unless it sits by an empty box
-        w = max(inblock, key=lambda w: w.conf)
-        kind = _word_kind(w)
-        ln = line_of.get(id(w))
-        box = _find_box(img, w, words, "left") or _find_box(img, w, words, "right")
-        if box is not None:
-            fill = _fill(img, box)
-            if fill < 0.04:
-                notes.append(f"'{w.text}' printed next to an empty box")
-                return None, "neither", 0.5, notes
-        marked = _marked_by_text(w, ln.words if ln else [w])
-        if marked is False:
-            return None, "neither", 0.5, notes
-        return kind, "clear", round(min(1.0, w.conf), 2), notes
-    # both options printed: which is ticked
-    s_word = max((w for w in inblock if _word_kind(w) == "setuju"), key=lambda w: w.conf)
-    t_word = max((w for w in inblock if _word_kind(w) == "tolak"), key=lambda w: w.conf)
-    boxes = _paired_boxes(img, s_word, t_word, words)
-    if boxes["setuju"] is not None and boxes["tolak"] is not None:
+    sw = [w for w in inblock if _word_kind(w) == "setuju"]
+    tw = [w for w in inblock if _word_kind(w) == "tolak"]
+    s_word = max(sw, key=lambda w: w.conf) if sw else None
+    t_word = max(tw, key=lambda w: w.conf) if tw else None
+    opts = [w for w in (s_word, t_word) if w is not None]
+    boxes = _row_boxes(img, opts, block)
+    if boxes:
+        pair = _assign_boxes(s_word, t_word, boxes)
+        if pair is None:
+            notes.append("tick boxes found but not told apart between Setuju and Tolak")
+            return None, "unknown", 0.0, notes
+        sb, tb = img.crop(_xyxy(pair[0])), img.crop(_xyxy(pair[1]))
         ink = _ink()
-        sb = img.crop(_xyxy(boxes["setuju"]))
-        tb = img.crop(_xyxy(boxes["tolak"]))
         if ink is not None:
             try:
                 decision, state, conf = ink.tick_state(sb, tb)
+                if len(opts) == 1 and decision is not None:
+                    conf = min(conf, 0.8)
+                    notes.append("one option's word not read: its box taken by position")
                 return decision, state, float(conf), notes
             except Exception as e:
                 notes.append(f"tick check failed: {e}")
@@ -649,7 +686,18 @@ def read_decision(
         if hi >= 0.08 and lo < 0.03:
             return ("setuju" if fs >= ft else "tolak"), "clear", 0.6, notes
         return None, ("both" if lo >= 0.08 else "neither" if hi < 0.03 else "unknown"), 0.3, notes
-    # typed marks next to the words
+    if len(opts) == 1:
+        # one word only: typed or written ("Keputusan: Setuju")
+        w = opts[0]
+        ln = line_of.get(id(w))
+        marked = _marked_by_text(w, ln.words if ln else [w])
+        if marked is False:
+            return None, "neither", 0.5, notes
+        if _crossed(img, w):
+            notes.append(f"'{w.text}' crossed by a pen stroke: not taken as the decision")
+            return None, "unknown", 0.0, notes
+        return _word_kind(w), "clear", round(min(1.0, w.conf), 2), notes
+    # both options printed, no boxes: typed marks next to the words
     ms = _marked_by_text(s_word, line_of.get(id(s_word), Line([s_word])).words)
     mt = _marked_by_text(t_word, line_of.get(id(t_word), Line([t_word])).words)
     if ms is True and mt is not True:
@@ -662,20 +710,28 @@ def read_decision(
     return None, "unknown", 0.0, notes
 
 
+def _span_word(ws: list[Word]) -> Word:
+    """The words' union widened by half a line each side (a stroke through the first digit can
+    shrink the OCR box of the word it spoils)."""
+    x0, y0, ww, hh = _union(ws)
+    pad = hh // 2
+    return Word(text=" ".join(w.text for w in ws), conf=0.0, x=x0 - pad, y=y0, w=ww + 2 * pad, h=hh)
+
+
+def _crossed(img: Image.Image, w: Word) -> bool:
+    """A pen stroke crosses the word (a signature or a tick running through it)."""
+    from . import ticks
+
+    a = np.asarray(img.convert("L"), dtype=np.float32)
+    try:
+        return ticks.strokes_across(a, (w.x, w.y, w.x + w.w, w.y + w.h), float(max(w.h, 8)))
+    except Exception:  # noqa: BLE001 - unsure: treat as crossed
+        return True
+
+
 def _xyxy(b):
     x, y, w, h = b
     return x, y, x + w, y + h
-
-
-def _fill(img: Image.Image, box) -> float:
-    crop = img.crop(_xyxy(box))
-    ink = _ink()
-    if ink is not None:
-        try:
-            return float(ink.box_fill(crop))
-        except Exception:
-            pass
-    return _local_box_fill(crop)
 
 
 # ---------------------------------------------------------------- dates
@@ -683,7 +739,16 @@ def _fill(img: Image.Image, box) -> float:
 _RE_TGL = re.compile(r"^(tanggal|tangal|tgl|tggl|date)$")
 
 
-def read_role_date(block: Block, lines: list[Line]) -> tuple[object, str | None, float | None]:
+def _stray_digits(text: str, matched: str) -> bool:
+    """Digits beside the matched date ('1 3/3/2024'): which date is meant is unclear."""
+    i = text.find(matched)
+    rest = text[:i] + " " + text[i + len(matched) :] if i >= 0 else text
+    return any(ch.isdigit() for ch in rest)
+
+
+def read_role_date(
+    block: Block, lines: list[Line], img: Image.Image | None = None
+) -> tuple[object, str | None, float | None]:
     """(date or None, raw text, OCR confidence) from the 'Tanggal' line of the block, else any date
     written in the block (e.g. 'Nanga Bulik, 13 Maret 2024' above the role)."""
     cand_lines = [
@@ -711,10 +776,14 @@ def read_role_date(block: Block, lines: list[Line]) -> tuple[object, str | None,
         if found is None:
             continue
         d, matched = found
+        if _stray_digits(text, matched):
+            return None, text, None
         mw = [w for w in ws if w.text in matched or any(p in w.text for p in matched.split())]
         conf = float(np.mean([w.conf for w in mw])) if mw else float(np.mean([w.conf for w in ws]))
         if conf < DATE_MIN_CONF:
             return None, matched, round(conf, 2)
+        if img is not None and mw and _crossed(img, _span_word(mw)):
+            return None, matched, None  # read through a pen stroke: not trusted
         return d, matched, round(conf, 2)
     if tagged:
         ws = tagged[0][1]
@@ -747,7 +816,7 @@ def _page_words(page: Page, langs: str) -> list[Word]:
     return ocr.ocr_image(page.image, langs, psm=3, page=page.number)
 
 
-def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetReading:
+def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=None) -> SheetReading:
     langs = ocr.usable_langs(getattr(pack, "ocr_languages", None) or ocr.DEFAULT_LANGS)
     per_page: dict[int, tuple[Page, list[Word], list[Line]]] = {}
     cands: list[Candidate] = []
@@ -779,17 +848,22 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
         block = blocks[role.id]
         lh = max(c.box[3], 8)
         region = signature_area(block, words, lh)
+        region = trim_region(img, region, words, lh)
         if not block.name_found:
             rnotes.append(
                 "no name / NIP line below the label: signature area is a fixed share of the page"
             )
-        sig, sconf, crop, n = judge_signature(img, region, words)
+        idx = next((i for i, p in enumerate(pages) if p.number == c.page), None)
+        colour = colours[idx] if colours and idx is not None and idx < len(colours) else None
+        sig, sconf, crop, n = judge_signature(img, region, words, colour)
         rnotes += n
         decision, dstate, dconf, n = read_decision(img, block, lines, words)
         rnotes += n
-        d, dtext, dconf_ocr = read_role_date(block, lines)
+        d, dtext, dconf_ocr = read_role_date(block, lines, img)
         if dtext and d is None and dconf_ocr is not None and dconf_ocr < DATE_MIN_CONF:
             rnotes.append(f"date read with low confidence ({dconf_ocr:.2f}): not used")
+        elif dtext and d is None and dconf_ocr is None and find_date(dtext):
+            rnotes.append("date crossed by a pen stroke: not used")
         roles.append(
             RoleReading(
                 role=role.id,
@@ -824,9 +898,10 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "") -> SheetRe
     )
 
 
-def read_free_form(pages: list[Page], pack, *, file: str = "") -> SheetReading:
-    """Any sheet that names the roles, read by OCR (pages with a text layer use it instead)."""
-    return read_roles(pages, pack, kind="free-form", file=file)
+def read_free_form(pages: list[Page], pack, *, file: str = "", colours=None) -> SheetReading:
+    """Any sheet that names the roles, read by OCR (pages with a text layer use it instead).
+    ``colours``: per page, the page in colour or None (to tell pen from stamp ink)."""
+    return read_roles(pages, pack, kind="free-form", file=file, colours=colours)
 
 
 def read_text_pdf(pages: list[Page], pack, *, file: str = "") -> SheetReading:

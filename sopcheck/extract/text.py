@@ -8,6 +8,7 @@ from pathlib import Path
 
 import regex
 
+from ..limits import LimitExceeded, current, docx_unpacked, pdf_pages
 from ..model import TextInfo
 
 EXTRACTOR_VERSION = "text-1"
@@ -24,12 +25,37 @@ def graphemes(text: str) -> int:
     return len(_GRAPHEME.findall(text))
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when ``data`` looks like UTF-16 text that lost its BOM: an even
+    length and NUL bytes in at least a quarter of the code units, nearly all on one side."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    units = len(data) // 2
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= units / 4 and other <= zeros / 20:
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str, str | None]:
-    """(text, encoding, note): UTF-8 with or without BOM, UTF-16 with BOM, else legacy 8-bit."""
+    """(text, encoding, note): UTF-8 with or without BOM, UTF-16 with BOM (or without, when the
+    NUL bytes show it), else legacy 8-bit."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace"), "utf-8-sig", None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace"), "utf-16", None
+    codec = _utf16_without_bom(data) if b"\0" in data else None
+    if codec:
+        return (
+            data.decode(codec),
+            codec,
+            "UTF-16 without a byte-order mark: recognised by its NUL bytes",
+        )
     try:
         return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
@@ -40,6 +66,42 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
         return data.decode("latin-1"), "latin-1", "not UTF-8: decoded as latin-1 (legacy 8-bit)"
 
 
+_BIDI = regex.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, note: str | None) -> tuple[str, str | None]:
+    """NUL characters removed (they are not text), and a note on what was removed or seen:
+    bidirectional controls are kept (they are counted) but named, as they can reorder what a
+    reader sees."""
+    notes = [note] if note else []
+    nul = text.count("\0")
+    if nul:
+        text = text.replace("\0", "")
+        notes.append(f"{nul} NUL character{'s' if nul > 1 else ''} removed")
+    bidi = sorted(set(_BIDI.findall(text)))
+    if bidi:
+        names = ", ".join(f"U+{ord(c):04X}" for c in bidi)
+        notes.append(
+            f"holds bidirectional control characters ({names}) that can reorder the text shown"
+        )
+    return text, "; ".join(notes) or None
+
+
+def _read_text_file(path: Path) -> tuple[str, str, str | None]:
+    """(text, encoding, note) of a caption or narrative text file within the text size limit."""
+    limit = current().text_bytes
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)  # never more than the limit in memory
+    if len(data) > limit:
+        size = path.stat().st_size
+        raise LimitExceeded(
+            f"{size:,} bytes, over the text size limit of {limit:,} (text_bytes): not read"
+        )
+    text, enc, note = decode(data)
+    text, note = clean(text, note)
+    return text, enc, note
+
+
 def read_caption(
     path: Path | None, rel: str | None, manifest_caption: str | None
 ) -> TextInfo | None:
@@ -47,10 +109,12 @@ def read_caption(
     file_info = None
     if path is not None:
         try:
-            text, enc, note = decode(path.read_bytes())
+            text, enc, note = _read_text_file(path)
             file_info = TextInfo(
                 text=normalise(text), file=rel, source="file", encoding=enc, note=note
             )
+        except LimitExceeded as e:
+            file_info = TextInfo(text=None, file=rel, source="file", error=str(e))
         except OSError as e:
             file_info = TextInfo(
                 text=None, file=rel, source="file", error=f"cannot read: {e.strerror or e}"
@@ -74,6 +138,12 @@ def _docx_text(path: Path) -> str:
 
     if not zipfile.is_zipfile(path):
         raise ValueError("not a .docx file (not a zip archive)")
+    unpacked, limit = docx_unpacked(path), current().file_bytes
+    if unpacked is not None and unpacked > limit:
+        raise LimitExceeded(
+            f"the archive unpacks to {unpacked:,} bytes, over the file size limit of {limit:,} "
+            "(file_bytes): a zip bomb? not read"
+        )
     doc = docx.Document(str(path))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
@@ -83,10 +153,29 @@ def _docx_text(path: Path) -> str:
 
 
 def _pdf_text(path: Path) -> str:
-    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    with pdfplumber.open(path) as pdf:
-        return "\n".join((page.extract_text() or "") for page in pdf.pages)
+    from .documents import open_pdf, pdf_pages_or_reason
+
+    n, limit = pdf_pages(path), current().pages
+    if n is not None and n > limit:
+        raise LimitExceeded(
+            f"PDF of {n:,} pages, over the page limit of {limit:,} (pages): not read"
+        )
+    try:
+        with open_pdf(path) as pdf:
+            pages = pdf_pages_or_reason(pdf)
+            if len(pages) > limit:  # pdfium could not count them: still bounded
+                raise LimitExceeded(
+                    f"PDF of {len(pages):,} pages, over the page limit of {limit:,} (pages): not read"
+                )
+            return "\n".join((page.extract_text() or "") for page in pages)
+    except Exception as e:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        if any(
+            isinstance(x, PDFPasswordIncorrect) for x in (e, e.__cause__, *getattr(e, "args", ()))
+        ):
+            raise ValueError("PDF is encrypted with a password") from e
+        raise
 
 
 def read_narrative(
@@ -100,10 +189,24 @@ def read_narrative(
     ext = path.suffix.lower()
     try:
         if ext in (".txt", ".md"):
-            text, enc, note = decode(path.read_bytes())
+            text, enc, note = _read_text_file(path)
             return TextInfo(text=normalise(text), file=rel, source="file", encoding=enc, note=note)
+        size, limit = path.stat().st_size, current().file_bytes
+        if size > limit:
+            raise LimitExceeded(
+                f"{size:,} bytes, over the file size limit of {limit:,} (file_bytes): not read"
+            )
+        if size == 0:
+            raise ValueError("empty file (0 bytes)")
         text = _docx_text(path) if ext == ".docx" else _pdf_text(path)
-        return TextInfo(text=normalise(text), file=rel, source="file")
+        if len(text.encode("utf-8")) > current().text_bytes:
+            raise LimitExceeded(
+                f"its text is over the text size limit of {current().text_bytes:,} bytes (text_bytes): not read"
+            )
+        text, note = clean(text, None)
+        return TextInfo(text=normalise(text), file=rel, source="file", note=note)
+    except LimitExceeded as e:
+        return TextInfo(text=None, file=rel, source="file", error=str(e))
     except Exception as e:  # a broken document is a finding, never a crash
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         return TextInfo(

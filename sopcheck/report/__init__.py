@@ -47,7 +47,7 @@ def write_reports(
     unknown = [f for f in wanted if f not in WRITERS]
     if unknown:
         known = ", ".join(WRITERS)
-        raise UsageError(f"unknown report format(s): {', '.join(unknown)} (known: {known})")
+        raise UsageError("err.format", bad=", ".join(unknown), known=known)
     fail_on = Status(fail_on)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -17,10 +17,14 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
 
     The temporary file is flushed and fsynced before it replaces ``path``; on any error it is
     removed and ``path`` is left as it was. ``str`` data is encoded with ``encoding`` (newlines
-    are written as given). Returns ``path``.
+    are written as given); a character it cannot carry, such as the lone surrogate Python makes of
+    a file name that is not UTF-8, is written as a backslash escape (``\\udcff``: inside a JSON
+    string, the escape JSON itself uses), never a crash. Returns ``path``.
     """
     path = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    payload = (
+        data.encode(encoding, errors="backslashreplace") if isinstance(data, str) else bytes(data)
+    )
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:

@@ -188,6 +188,10 @@ def _summary(ctx: _Ctx) -> str:
         )
         parts += [f"<li>{e(' | '.join(v for v in row.values() if v))}</li>" for row in unmatched]
         parts.append("</ul>")
+    for f in r.batch_findings:  # about the batch as a whole (REG-01)
+        parts.append(
+            f'<p class="batch-finding">{badge(f.status, ctx)} <b>{e(f.rule)}</b> {e(f.message)}</p>'
+        )
     if todo:
         parts.append(f"<h3>{ctx.t('report.todo', n=len(todo))}</h3><ul class=todo>")
         by_pkg: dict[str, tuple[PackageResult, list[Finding]]] = {}

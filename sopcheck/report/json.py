@@ -124,7 +124,7 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 def _photo(p: PhotoInfo) -> dict[str, Any]:
     keys = ("file", "capture_time", "source_tag", "source", "tz_note", "weak", "date_only",
-            "modify_time", "gps_time", "software", "phash", "width", "height", "notes", "error")  # fmt: skip
+            "modify_time", "gps_time", "software", "phash", "thumbnail_phash", "width", "height", "notes", "error")  # fmt: skip
     return {k: jsonable(getattr(p, k)) for k in keys}
 
 
@@ -188,6 +188,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
             "rules": rule_counts(result),
         },
         "packages": [_package(p) for p in result.packages],
+        "batch_findings": [_finding(f) for f in result.batch_findings],
         "inputs": [jsonable(dict(i)) for i in result.inputs],
         "skipped": [jsonable(dict(s)) for s in result.skipped],
         "register": {

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..model import AuditResult, Finding, PackageResult, Status
+from ..model import AuditResult, Finding, Status
 from .atomic import write_atomic
 from .json import evidence_text
 
@@ -19,9 +19,13 @@ FILENAME = "sopcheck-junit.xml"
 _NOT_XML = re.compile(r"[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
-def _clean(text: object) -> str:
-    """Text that XML 1.0 can carry: control characters and lone surrogates become U+FFFD."""
+def xml_text(text: object) -> str:
+    """Text that XML 1.0 can carry: control characters, U+FFFE/U+FFFF and lone surrogates become
+    U+FFFD (also used for the cells of the XLSX register)."""
     return _NOT_XML.sub("\ufffd", "" if text is None else str(text))
+
+
+_clean = xml_text
 
 
 def outcome(status: Status, fail_on: Status = Status.FAIL) -> str:
@@ -55,13 +59,19 @@ def _testcase(pkg_id: str, f: Finding, fail_on: Status) -> tuple[ET.Element, str
     return case, kind
 
 
-def _suite(p: PackageResult, fail_on: Status, timestamp: str) -> tuple[ET.Element, dict[str, int]]:
-    suite = ET.Element("testsuite", {"name": _clean(p.id)})
+BATCH_SUITE = "(batch)"
+"""The test suite of the findings about the batch as a whole."""
+
+
+def _suite(
+    name: str, status: Status, findings: tuple[Finding, ...], fail_on: Status, timestamp: str
+) -> tuple[ET.Element, dict[str, int]]:
+    suite = ET.Element("testsuite", {"name": _clean(name)})
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     props = ET.SubElement(suite, "properties")
-    ET.SubElement(props, "property", {"name": "status", "value": p.status.value})
-    for f in p.findings:
-        case, kind = _testcase(p.id, f, fail_on)
+    ET.SubElement(props, "property", {"name": "status", "value": status.value})
+    for f in findings:
+        case, kind = _testcase(name, f, fail_on)
         suite.append(case)
         counts["tests"] += 1
         if kind == "failure":
@@ -83,8 +93,11 @@ def to_element(result: AuditResult, *, fail_on: Status = Status.FAIL) -> ET.Elem
     root = ET.Element("testsuites", {"name": "sopcheck"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     timestamp = result.started.isoformat(timespec="seconds")
-    for p in result.packages:
-        suite, counts = _suite(p, fail_on, timestamp)
+    suites = [_suite(p.id, p.status, p.findings, fail_on, timestamp) for p in result.packages]
+    if result.batch_findings:  # about the batch as a whole (REG-01: register rows with no package)
+        worst = Status.worst(f.status for f in result.batch_findings)
+        suites.append(_suite(BATCH_SUITE, worst, result.batch_findings, fail_on, timestamp))
+    for suite, counts in suites:
         root.append(suite)
         for key, n in counts.items():
             totals[key] += n

@@ -6,6 +6,7 @@ that it cannot break a table or inject HTML.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..model import AuditResult, Finding, PackageResult, Status
@@ -25,7 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
         "problems": "Temuan bermasalah", "judul": "Judul", "unit": "Unit", "location": "Lokasi",
         "activity": "Tanggal kegiatan", "caption": "Caption", "inferred": "disimpulkan",
         "none": "tidak ada", "no_packages": "Tidak ada paket.", "no_evidence": "tanpa bukti",
-        "skipped": "Folder yang bukan paket",
+        "skipped": "Folder yang bukan paket", "batch_findings": "Temuan tentang batch",
     },
     "en": {
         "title": "sopcheck Audit Report", "run": "Run", "summary": "Summary",
@@ -37,7 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "problems": "Issues", "judul": "Title", "unit": "Unit", "location": "Location",
         "activity": "Activity date", "caption": "Caption", "inferred": "inferred",
         "none": "none", "no_packages": "No packages.", "no_evidence": "no evidence",
-        "skipped": "Folders that are not packages",
+        "skipped": "Folders that are not packages", "batch_findings": "Findings about the batch",
     },
 }  # fmt: skip
 
@@ -48,6 +49,9 @@ _ESCAPES = {
     "\\": "\\\\", "|": "\\|", "`": "\\`", "[": "\\[", "]": "\\]",
     "&": "&amp;", "<": "&lt;", ">": "&gt;",
 }  # fmt: skip
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -63,6 +67,7 @@ def esc(value: object) -> str:
     text = value if isinstance(value, str) else str(jsonable(value))
     text = "".join(_ESCAPES.get(ch, ch) for ch in text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("\ufffd", text)  # no NUL or terminal escape (ESC) in a text report
     return text.replace("\n", "<br>")
 
 
@@ -110,6 +115,12 @@ def _summary(result: AuditResult, lb: dict[str, str]) -> list[str]:
         for rule, c in rule_counts(result).items()
     ]
     lines += _table([lb["rule"]] + [s.value for s in RULE_COLUMNS], rows) + [""]
+    if result.batch_findings:
+        lines += [f"### {lb['batch_findings']}", ""]
+        for f in result.batch_findings:
+            lines.append(f"- **{esc(f.rule)}** ({f.status.value}): {esc(f.message)}")
+            lines += [f"  - {esc(evidence_text(e))}" for e in f.evidence]
+        lines.append("")
     if result.skipped:
         lines += [f"### {lb['skipped']}", ""]
         lines += [f"- {esc(s.get('folder'))}: {esc(s.get('reason'))}" for s in result.skipped]

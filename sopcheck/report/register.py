@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from ..i18n import label
 from ..model import AuditResult, PackageResult
 from .atomic import write_atomic
+from .junit import xml_text
 
 CSV_NAME = "register-dokumentasi.csv"
 XLSX_NAME = "register-dokumentasi.xlsx"
@@ -188,8 +189,10 @@ def render_xlsx(result: AuditResult) -> bytes:
             elif value is None:
                 width = 0
             else:
-                cell.value = str(value)
+                cell.value = xml_text(str(value))  # control characters would break the sheet XML
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+                if cell.value.startswith(_FORMULA_START):
+                    cell.quotePrefix = True  # Excel's leading ', not shown: stays text when edited
                 width = len(cell.value)
             widths[c - 1] = max(widths[c - 1], width)
     for i, width in enumerate(widths, start=1):

@@ -1,0 +1,62 @@
+"""REG-01's batch half: register rows that name no package are a finding in every report."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from builders import AS_OF, PACKAGE, make_package
+
+import sopcheck
+from sopcheck.model import Status
+from sopcheck.report import write_reports
+
+SCHEMA = Path(sopcheck.__file__).parent / "schema" / "report-v1.json"
+ROWS = f"no,paket,judul\n1,{PACKAGE},Musrenbang\n2,2024-03-20-pelantikan-kades,Pelantikan Kades\n"
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory) -> tuple[sopcheck.AuditResult, Path]:
+    root = tmp_path_factory.mktemp("batch")
+    make_package(root)
+    (root / "register.csv").write_text(ROWS, encoding="utf-8")
+    result = sopcheck.check(root, as_of=AS_OF, jobs=1, read_sheets=False, lang="en")
+    out = tmp_path_factory.mktemp("report")
+    write_reports(result, out, ["json", "md", "junit", "html"])
+    return result, out
+
+
+def test_a_register_row_without_package_is_a_batch_finding(audited):
+    result, _ = audited
+    (f,) = result.batch_findings
+    assert (f.rule, f.status, f.message_id) == ("REG-01", Status.FAIL, "reg01.unmatched")
+    assert [e.value for e in f.evidence] == ["2 | 2024-03-20-pelantikan-kades | Pelantikan Kades"]
+    assert all(e.file == "register.csv" for e in f.evidence)
+    # the package itself is in the register; the batch is not clean
+    (pkg,) = result.packages
+    assert next(x for x in pkg.findings if x.rule == "REG-01").status is Status.PASS
+    assert result.status is Status.FAIL
+
+
+def test_the_batch_finding_is_in_every_report(audited):
+    _, out = audited
+    data = json.loads((out / "sopcheck-report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert [f["message_id"] for f in data["batch_findings"]] == ["reg01.unmatched"]
+    suites = ET.parse(out / "sopcheck-junit.xml").getroot()
+    batch = next(s for s in suites if s.get("name") == "(batch)")
+    assert batch.find("testcase/failure") is not None and batch.get("failures") == "1"
+    md = (out / "sopcheck-report.md").read_text(encoding="utf-8")
+    assert "### Findings about the batch" in md and "Pelantikan Kades" in md
+    html = (out / "sopcheck-report.html").read_text(encoding="utf-8")
+    assert 'class="batch-finding"' in html and "name no package of the batch" in html
+
+
+def test_every_row_matched_gives_no_batch_finding(tmp_path):
+    make_package(tmp_path)
+    (tmp_path / "register.csv").write_text(f"no,paket\n1,{PACKAGE}\n", encoding="utf-8")
+    result = sopcheck.check(tmp_path, as_of=AS_OF, jobs=1, read_sheets=False)
+    assert result.batch_findings == ()
