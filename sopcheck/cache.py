@@ -146,7 +146,9 @@ class Cache:
     def file_sha256(self, path: Path, st: os.stat_result, compute: Callable[[], str]) -> str:
         """The SHA-256 of the file at ``path`` (``st``: its stat), remembered by where and when it
         last changed; ``compute()`` reads the file when the digest is not known."""
-        key = f"{os.path.abspath(path)}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+        # the name as bytes: a name that is not UTF-8 must not break the key
+        name = os.fsencode(os.path.abspath(path)).decode("utf-8", "backslashreplace")
+        key = f"{name}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
         try:
             row = (
                 self._open().execute("SELECT sha256 FROM digests WHERE key = ?", (key,)).fetchone()
