@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .cache import Cache, default_dir
 from .checks.integrity import register_leftovers
 from .discover import find_packages
-from .engine import Job, crashed, run_job
+from .engine import Job, crashed, run_job, warm_up
 from .errors import BatchError, UsageError
-from .executor import run, usable_cores
+from .executor import EXECUTORS, run, usable_cores
 from .extract.documents import read_register
 from .model import AuditResult, PackageResult
 from .rulepack import RulePack, load_rulepack, with_trust
@@ -52,6 +53,9 @@ def check(
     on_start: Callable[[int], None] | None = None,
     cache: str | Path | bool | None = None,
     read_sheets: bool = True,
+    executor: str = "local",
+    scheduler: Any = None,
+    keep_crops: bool = True,
     trust: Sequence[str | Path] = (),
 ) -> AuditResult:
     """Check every package of the batch at ``path`` against a rule pack.
@@ -62,6 +66,13 @@ def check(
     ``on_start(total)`` and ``progress(result)`` let a caller show progress.
     ``cache``: a folder for the extraction cache, None for the default (``sopcheck.cache.default_dir``),
     False for none. ``read_sheets``: OCR the approval sheets (needs Tesseract, checked first).
+    ``executor``: 'local' (serial or a process pool of ``jobs`` workers) or 'dask' (the Dask
+    cluster at ``scheduler``: an address such as 'tcp://host:8786', or a cluster object); on Dask
+    the default cache is each worker's own ``default_dir()``, and ``cache=DIR`` names a folder as
+    the workers see it. ``keep_crops``: keep the signature crops in the result (False keeps a large
+    batch's result small when no HTML report is wanted).
+    A worker that dies costs its package an error finding; Ctrl-C (KeyboardInterrupt) stops the
+    workers and propagates.
     ``trust``: certificate files (PEM or DER) that digital signatures may chain to, added to the
     pack's ``trust_roots`` (digital signatures are validated when sheets are read).
     Raises RulePackError, UsageError or BatchError (no package found is an error, never a pass).
@@ -87,9 +98,18 @@ def check(
         from .extract.ocr import check_tesseract
 
         check_tesseract(pack.ocr_languages)
-    store = (
-        None if cache is False else Cache(default_dir() if cache in (None, True) else Path(cache))
-    )
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor {executor!r} (use {' or '.join(EXECUTORS)})")
+    if executor == "dask" and scheduler is None:
+        raise UsageError(
+            "the dask executor needs a scheduler address (--scheduler tcp://HOST:8786)"
+        )
+    if cache is False:
+        store = None
+    elif cache in (None, True):  # on Dask: resolved by each worker, where the work happens
+        store = Cache(None if executor == "dask" else default_dir())
+    else:
+        store = Cache(Path(cache))
     register = register_file = None
     if found.register is not None:
         register_file = found.register.name
@@ -99,7 +119,7 @@ def check(
             register = None  # REG-01 reports it as an error for every package
     job_list = [
         Job(root=str(found.base), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=register,
-            register_file=register_file, cache=store, read_sheets=read_sheets)
+            register_file=register_file, cache=store, read_sheets=read_sheets, keep_crops=keep_crops)
         for d in found.packages
     ]  # fmt: skip
     if on_start:
@@ -108,12 +128,21 @@ def check(
     n_jobs = jobs or usable_cores()
 
     def broken(job: Job, reason: str) -> PackageResult:
-        return crashed(Path(job.pkg_dir).relative_to(found.base).as_posix(), pack, lang, reason)
+        pkg_id = Path(job.pkg_dir).relative_to(found.base).as_posix()
+        return crashed(pkg_id, pack, lang, reason, message_id="engine.worker_died")
 
-    for i, res in run(run_job, job_list, jobs=n_jobs, on_broken=broken):
-        results[i] = res
-        if progress:
-            progress(res)
+    if executor == "local" and store is not None:
+        warm_up(read_sheets)
+    stream = run(run_job, job_list, jobs=n_jobs, on_broken=broken, executor=executor,
+                 scheduler=scheduler)  # fmt: skip
+    try:
+        for i, res in stream:
+            results[i] = res
+            if progress:
+                progress(res)
+    finally:  # an interrupt in the progress callback stops the workers now, not at exit
+        if hasattr(stream, "close"):
+            stream.close()
     packages = tuple(r for r in results if r is not None)
     inputs = inventory(root, found, results)  # every file, for `sopcheck verify`
     matched = {

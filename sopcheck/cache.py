@@ -4,19 +4,32 @@ Key: the file's SHA-256 + the extractor's fingerprint (a hash of the extractor's
 code change never serves stale results) + the parameters that change its output (OCR languages,
 the pack's role labels). Values are pickled dataclasses. Several processes may write at once
 (WAL, busy timeout); a corrupt cache file is moved aside and rebuilt, never a crash.
+
+It also remembers file digests by where and when the file was last changed (path, device, inode,
+size, mtime_ns, ctime_ns): a warm rerun of a large batch need not read gigabytes of photos again
+just to learn their SHA-256. Any change to the file changes its size or times and the digest is
+computed again. One SQLite connection per process and thread, opened on first use.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import sqlite3
+import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS digests (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)",
+)
+_CONNS: dict[tuple[int, int, str], sqlite3.Connection] = {}
+"""Open connections by (process, thread, database path): a forked worker never reuses its parent's."""
 
 
 def default_dir() -> Path:
@@ -41,38 +54,66 @@ def fingerprint(*modules: str) -> str:
 
 
 class Cache:
-    """A key-value store of pickled results; picklable itself (it holds only the folder)."""
+    """A key-value store of pickled results; picklable itself (it holds only the folder).
 
-    def __init__(self, folder: str | Path):
-        self.folder = Path(folder)
-        self._conn: sqlite3.Connection | None = None
+    ``folder=None``: ``default_dir()`` as the process that uses the cache sees it. On a Dask
+    cluster that is each worker's own cache folder.
+    """
+
+    def __init__(self, folder: str | Path | None):
+        self._folder = None if folder is None else Path(folder)
+
+    @property
+    def folder(self) -> Path:
+        return self._folder if self._folder is not None else default_dir()
 
     @property
     def path(self) -> Path:
         return self.folder / "cache.sqlite3"
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"folder": self.folder}
+        return {"folder": self._folder}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.folder, self._conn = state["folder"], None
+        self._folder = state["folder"]
+
+    def __repr__(self) -> str:
+        return f"Cache({str(self._folder) if self._folder else None!r})"
 
     def _open(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.path
+        slot = (os.getpid(), threading.get_ident(), str(path))
+        conn = _CONNS.get(slot)
+        if conn is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                self._conn = self._connect()
+                conn = self._connect(path)
             except sqlite3.DatabaseError:  # corrupt: move aside, start again
-                self.path.replace(self.path.with_suffix(".corrupt"))
-                self._conn = self._connect()
-        return self._conn
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(_SCHEMA)
-        conn.execute("SELECT count(*) FROM entries LIMIT 1").fetchone()
+                path.replace(path.with_suffix(".corrupt"))
+                conn = self._connect(path)
+            _CONNS[slot] = conn
         return conn
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # a lost last entry only costs time
+            for stmt in _SCHEMA:
+                conn.execute(stmt)
+            conn.execute("SELECT 1 FROM entries LIMIT 1").fetchone()
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        """Close this process's and thread's connection (it is reopened on next use)."""
+        slot = (os.getpid(), threading.get_ident(), str(self.path))
+        conn = _CONNS.pop(slot, None)
+        if conn is not None:
+            conn.close()
 
     @staticmethod
     def key(sha256: str, extractor: str, **params: Any) -> str:
@@ -102,6 +143,27 @@ class Cache:
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time
 
+    def file_sha256(self, path: Path, st: os.stat_result, compute: Callable[[], str]) -> str:
+        """The SHA-256 of the file at ``path`` (``st``: its stat), remembered by where and when it
+        last changed; ``compute()`` reads the file when the digest is not known."""
+        # the name as bytes: a name that is not UTF-8 must not break the key
+        name = os.fsencode(os.path.abspath(path)).decode("utf-8", "backslashreplace")
+        key = f"{name}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+        try:
+            row = (
+                self._open().execute("SELECT sha256 FROM digests WHERE key = ?", (key,)).fetchone()
+            )
+        except sqlite3.Error:
+            row = None
+        if row:
+            return row[0]
+        digest = compute()
+        with contextlib.suppress(sqlite3.Error):
+            self._open().execute(
+                "INSERT OR REPLACE INTO digests (key, sha256) VALUES (?, ?)", (key, digest)
+            )
+        return digest
+
     def info(self) -> dict[str, Any]:
         n = self._open().execute("SELECT count(*) FROM entries").fetchone()[0]
         size = sum(p.stat().st_size for p in self.folder.glob("cache.sqlite3*") if p.exists())
@@ -109,4 +171,5 @@ class Cache:
 
     def clear(self) -> None:
         self._open().execute("DELETE FROM entries")
+        self._open().execute("DELETE FROM digests")
         self._open().execute("VACUUM")

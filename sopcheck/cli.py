@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
 import traceback
 from collections import Counter
 from pathlib import Path
@@ -84,6 +87,18 @@ def _parser() -> argparse.ArgumentParser:
         help="extraction cache folder (default: ~/.cache/sopcheck or $SOPCHECK_CACHE_DIR)",
     )
     c.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")
+    c.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local worker processes (--jobs), or an existing Dask cluster (needs --scheduler; "
+        "pip install 'sopcheck[dask]') (default: %(default)s)",
+    )
+    c.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
+    )
     c.add_argument("--trust", metavar="CERT", action="append", default=[],
                    help="a trust root (PEM or DER) for digital signatures; repeatable")  # fmt: skip
     c.add_argument(
@@ -222,6 +237,20 @@ def _summary(result: AuditResult, out=None) -> None:
         print("  " + label("cli.skipped", lang, folder=s["folder"], reason=s["reason"]), file=out)
 
 
+@contextlib.contextmanager
+def _interrupt_deferred():
+    """Hold Ctrl-C while the reports are written; yields the list of signals caught meanwhile."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+    old = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _check(args) -> int:
     from .api import check
     from .report import write_reports
@@ -247,6 +276,8 @@ def _check(args) -> int:
             bar.set_postfix_str(res.id[-30:], refresh=False)
             bar.update(1)
 
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler is for --executor dask")
     rules = args.rules
     if args.limit:
         from .limits import parse_override
@@ -260,12 +291,20 @@ def _check(args) -> int:
     try:
         result = check(batch, rules, jobs=args.jobs, lang=args.lang, as_of=args.as_of,
                        progress=progress, on_start=on_start,
-                       cache=False if args.no_cache else args.cache, trust=args.trust)  # fmt: skip
+                       cache=False if args.no_cache else args.cache, trust=args.trust,
+                       executor=args.executor, scheduler=args.scheduler,
+                       keep_crops="html" in fmts)  # fmt: skip
     finally:
         if bar is not None:
             bar.close()
     fail_on = Status(args.fail_on)
-    paths = write_reports(result, out, fmts, fail_on=fail_on)
+    with _interrupt_deferred() as caught:  # the reports are all old or all new: never a mix
+        paths = write_reports(result, out, fmts, fail_on=fail_on)
+    if caught:
+        from .i18n import error_text
+
+        print(error_text("err.interrupted_after_reports", result.lang, out=out), file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
     if not args.quiet:
         _summary(result)
         from .i18n import label

@@ -71,6 +71,9 @@ HELP: dict[str, dict[str, str]] = {
     "check quiet": {"id": "tanpa bilah kemajuan dan tanpa tabel ringkasan"},
     "check cache": {"id": "folder cache ekstraksi (bawaan: ~/.cache/sopcheck atau $SOPCHECK_CACHE_DIR)"},
     "check no_cache": {"id": "baca ulang setiap berkas; tidak menyimpan apa pun"},
+    "check executor": {"id": "proses pekerja lokal (--jobs), atau klaster Dask yang sudah ada (perlu --scheduler; "
+                              "pip install 'sopcheck[dask]') (bawaan: %(default)s)"},
+    "check scheduler": {"id": "alamat scheduler Dask, mis. tcp://10.0.0.5:8786 (dengan --executor dask)"},
     "check trust": {"id": "akar kepercayaan (PEM atau DER) untuk tanda tangan elektronik; boleh diulang"},
     "check limit": {"id": "mengganti satu batas dari rule pack, mis. --limit pixels=200000000 (boleh diulang; "
                            "nama: file_bytes, pixels, pages, ocr_page_seconds, manifest_bytes, manifest_aliases, "

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +102,13 @@ def _link_note(path: Path, top: Path) -> str:
     return f"symbolic link to {shown(target)[:200]!r}{where}: not followed"
 
 
-def _record(root: Path, path: Path, limits: Limits | None = None) -> FileRecord:
+Digest = Callable[[Path, os.stat_result], str]
+"""``digest(path, stat) -> SHA-256 hex``: e.g. ``Cache.file_sha256`` remembering digests by stat."""
+
+
+def _record(
+    root: Path, path: Path, limits: Limits | None = None, digest: Digest | None = None
+) -> FileRecord:
     limits = limits or current()
     raw_rel = path.relative_to(root).as_posix()
     rel = shown(raw_rel)
@@ -115,16 +122,19 @@ def _record(root: Path, path: Path, limits: Limits | None = None) -> FileRecord:
         if not stat.S_ISREG(st.st_mode):
             return FileRecord(path=rel, kind=kind, size=None, sha256=None,
                               error=f"{_kind_of(st.st_mode)}: skipped, never opened")  # fmt: skip
-        size, digest = sha256_file(path)
+        if digest is None:
+            size, sha = sha256_file(path)
+        else:
+            size, sha = st.st_size, digest(path, st)
     except OSError as e:
         return FileRecord(
             path=rel, kind=kind, size=None, sha256=None, error=f"cannot read: {e.strerror or e}"
         )
     if rel != raw_rel:
-        return FileRecord(path=rel, kind=kind, size=size, sha256=digest,
+        return FileRecord(path=rel, kind=kind, size=size, sha256=sha,
                           error="file name is not valid UTF-8 (shown with \\x escapes): hashed, not read")  # fmt: skip
     return FileRecord(
-        path=rel, kind=kind, size=size, sha256=digest, error=admit(path, kind, size, limits)
+        path=rel, kind=kind, size=size, sha256=sha, error=admit(path, kind, size, limits)
     )
 
 
@@ -145,7 +155,9 @@ def _nested(d: Path) -> str | None:
     return None
 
 
-def package_files(pkg_dir: Path, limits: Limits | None = None) -> tuple[FileRecord, ...]:
+def package_files(
+    pkg_dir: Path, limits: Limits | None = None, digest: Digest | None = None
+) -> tuple[FileRecord, ...]:
     """Every file under the package folder (not following links), sorted by relative path.
 
     Reported as records with an error, never read: links, FIFOs and devices, names that are not
@@ -189,7 +201,7 @@ def package_files(pkg_dir: Path, limits: Limits | None = None) -> tuple[FileReco
             error=f"not read, nor the {over - 1:,} files after it: the package holds "
             f"{len(found) + over:,} files, over the limit of {limits.files_per_package:,} (files_per_package)",
         ))  # fmt: skip
-    out.extend(_record(pkg_dir, p, limits) for p in found)
+    out.extend(_record(pkg_dir, p, limits, digest) for p in found)
     return tuple(sorted(out, key=lambda f: f.path))
 
 
@@ -265,11 +277,18 @@ def find_packages(root: Path) -> Discovery:
 
 
 def load_package(
-    root: Path, pkg_dir: Path, tz: dt.tzinfo, roles: tuple[str, ...], limits: Limits | None = None
+    root: Path,
+    pkg_dir: Path,
+    tz: dt.tzinfo,
+    roles: tuple[str, ...],
+    limits: Limits | None = None,
+    digest: Digest | None = None,
 ) -> Package:
-    """A package's files and what its manifest states; manifest problems are kept, not raised."""
+    """A package's files and what its manifest states; manifest problems are kept, not raised.
+
+    ``digest``: how a file's SHA-256 is obtained (default: read the whole file)."""
     limits = limits or current()
-    files = package_files(pkg_dir, limits)
+    files = package_files(pkg_dir, limits, digest)
     pid = shown(pkg_dir.relative_to(root).as_posix())
     man = None
     for f in files:

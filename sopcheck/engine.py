@@ -6,12 +6,12 @@ Everything here is picklable and pure per package, so it runs the same in a work
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import Cache
 from .checks import CHECKS, Outcome, RuleContext
-from .discover import load_package
+from .discover import load_package, sha256_file
 from .extract.package import gather
 from .i18n import render
 from .limits import applied
@@ -34,6 +34,9 @@ class Job:
     """Where extraction results are kept by content; None: no cache."""
     read_sheets: bool = True
     """Read approval sheets (OCR); False only opens them."""
+    keep_crops: bool = True
+    """Keep the signature crops (PNG bytes) in the result; False keeps results small when no
+    report shows them (only the HTML report and notebooks do)."""
 
 
 def evaluate(
@@ -73,15 +76,19 @@ def evaluate(
     )
 
 
-def crashed(pkg_id: str, pack: RulePack, lang: str, error: str) -> PackageResult:
-    """A package whose evidence could not be gathered at all: every rule is an error."""
+def crashed(
+    pkg_id: str, pack: RulePack, lang: str, error: str, message_id: str = "engine.crash"
+) -> PackageResult:
+    """A package whose evidence could not be gathered at all: every rule is an error.
+
+    ``message_id``: 'engine.crash' (a bug) or 'engine.worker_died' (the worker process died)."""
     findings = tuple(
         Finding(
             rule=r.id,
             status=Status.ERROR,
             severity=r.severity,
-            message=render("engine.crash", {"error": error}, lang),
-            message_id="engine.crash",
+            message=render(message_id, {"error": error}, lang),
+            message_id=message_id,
             params={"error": error},
         )
         for r in pack.rules
@@ -89,16 +96,48 @@ def crashed(pkg_id: str, pack: RulePack, lang: str, error: str) -> PackageResult
     return PackageResult(id=pkg_id, status=Status.ERROR, findings=findings)
 
 
+def warm_up(read_sheets: bool = True) -> None:
+    """Import the extractors and hash their code once, in the parent: forked workers inherit both,
+    instead of each paying for the imports (numpy, pypdfium2, zxing...) on its first package."""
+    from .cache import fingerprint
+    from .extract.package import PHOTO_MODULES, SHEET_MODULES
+
+    fingerprint(*PHOTO_MODULES)
+    fingerprint("sopcheck.extract.documents")
+    if read_sheets:
+        fingerprint(*SHEET_MODULES)
+
+
+def without_crops(evidence: PackageEvidence) -> PackageEvidence:
+    """The evidence with the signature crops (the only heavy part of a result) left out."""
+    if not any(r.signature_crop for s in evidence.sheets for r in s.roles):
+        return evidence
+    sheets = tuple(
+        replace(s, roles=tuple(replace(r, signature_crop=None) for r in s.roles))
+        for s in evidence.sheets
+    )
+    return replace(evidence, sheets=sheets)
+
+
 def run_job(job: Job) -> PackageResult:
     """Discover, extract and evaluate one package; never raises for the package's content."""
     root, pkg_dir = Path(job.root), Path(job.pkg_dir)
     pkg_id = pkg_dir.relative_to(root).as_posix()
+    digest = None
+    if job.cache is not None:  # remembered digests: a warm rerun reads no photo again
+        store = job.cache
+
+        def digest(path, st):
+            return store.file_sha256(path, st, lambda: sha256_file(path)[1])
+
     try:
         roles = tuple(r.id for r in job.pack.roles)
         with applied(job.pack.limits):  # the readers of this package see the pack's limits
-            pkg = load_package(root, pkg_dir, job.pack.tz, roles, job.pack.limits)
+            pkg = load_package(root, pkg_dir, job.pack.tz, roles, job.pack.limits, digest)
             evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
                               pack=job.pack if job.read_sheets else None, cache=job.cache)  # fmt: skip
     except Exception as e:
         return crashed(pkg_id, job.pack, job.lang, f"{type(e).__name__}: {e}")
+    if not job.keep_crops:
+        evidence = without_crops(evidence)
     return evaluate(evidence, job.pack, job.as_of, job.lang)

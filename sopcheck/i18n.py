@@ -20,6 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Aturan gagal dijalankan: {error}. Laporkan ini sebagai bug sopcheck.",
         "en": "The rule could not be evaluated: {error}. Please report this as a sopcheck bug.",
     },
+    "engine.worker_died": {
+        "id": "Proses pekerja yang memeriksa paket ini berhenti mendadak ({error}). Paket lain tetap diperiksa; periksa ulang paket ini.",
+        "en": "The worker process checking this package died ({error}). The other packages were checked; check this one again.",
+    },
     "klp01.pass": {"id": "{count} foto berbeda (minimal {min}).", "en": "{count} distinct photos (minimum {min})."},
     "klp01.fail": {
         "id": "Hanya {count} foto berbeda dari {files} berkas foto; minimal {min}. Duplikat: {duplicates}.",
@@ -367,6 +371,9 @@ ERRORS: dict[str, dict[str, str]] = {
     "err.prefix": {"id": "sopcheck: galat: {message}", "en": "sopcheck: error: {message}"},
     "err.interrupted": {"id": "sopcheck: dihentikan; tidak ada laporan yang ditulis",
                         "en": "sopcheck: interrupted; no report written"},
+    "err.interrupted_after_reports": {
+        "id": "sopcheck: dihentikan; laporan di {out} sudah lengkap ditulis dan disimpan",
+        "en": "sopcheck: interrupted; the reports in {out} were complete and kept"},
     "err.internal": {"id": "sopcheck: galat internal: mohon laporkan beserta traceback di atas",
                      "en": "sopcheck: internal error: please report it with the traceback above"},
     "err.no_folder": {"id": "{path}: folder tidak ada (periksa ejaan dan letaknya)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from builders import make_package
 
@@ -57,3 +59,64 @@ def test_corrupt_cache_file_is_rebuilt(tmp_path):
 @pytest.mark.parametrize("params", [{"langs": "ind+eng"}, {"langs": "eng"}])
 def test_keys_depend_on_parameters(params):
     assert Cache.key("a" * 64, "x", **params) != Cache.key("a" * 64, "x", langs="other")
+
+
+def test_warm_rerun_reads_no_file_to_hash_it(tmp_path, monkeypatch):
+    """Digests are remembered by (path, device, inode, size, mtime, ctime): no photo is read again."""
+    import sopcheck.discover as discover_mod
+    import sopcheck.engine as engine_mod
+
+    make_package(tmp_path / "batch")
+    store = tmp_path / "cache"
+    first = sopcheck.check(tmp_path / "batch", cache=store, as_of="2025-01-01", jobs=1)
+
+    def boom(*a, **k):
+        raise AssertionError("a file was read to hash it on a warm cache")
+
+    monkeypatch.setattr(discover_mod, "sha256_file", boom)
+    monkeypatch.setattr(engine_mod, "sha256_file", boom)
+    second = sopcheck.check(tmp_path / "batch", cache=store, as_of="2025-01-01", jobs=1)
+    assert second.inputs == first.inputs
+
+
+def test_changed_file_with_same_size_and_mtime_is_hashed_again(tmp_path):
+    """Same size, mtime put back: the ctime still changes, so the new content gets a new digest."""
+    import os
+
+    pkg = make_package(tmp_path / "batch")
+    store = tmp_path / "cache"
+    caption = pkg / "caption.txt"
+    before = sopcheck.check(tmp_path / "batch", cache=store, as_of="2025-01-01", jobs=1)
+    st = caption.stat()
+    caption.write_bytes(caption.read_bytes().swapcase())  # same size, other bytes
+    os.utime(caption, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = sopcheck.check(tmp_path / "batch", cache=store, as_of="2025-01-01", jobs=1)
+
+    def sha(result):
+        return next(i["sha256"] for i in result.inputs if i["path"] == "caption.txt")
+
+    assert sha(after) != sha(before)
+    assert sha(after) == hashlib.sha256(caption.read_bytes()).hexdigest()
+
+
+def test_no_cache_hashes_every_file(tmp_path, monkeypatch):
+    import sopcheck.discover as discover_mod
+
+    make_package(tmp_path / "batch")
+    calls = []
+    real = discover_mod.sha256_file
+    monkeypatch.setattr(discover_mod, "sha256_file", lambda p: calls.append(p) or real(p))
+    result = sopcheck.check(tmp_path / "batch", cache=False, as_of="2025-01-01", jobs=1)
+    assert len(calls) == len(result.inputs) > 0
+
+
+def test_default_cache_on_a_dask_worker_is_the_workers_own(tmp_path, monkeypatch):
+    """Cache(None) resolves the folder where it is used, not where it was made."""
+    import pickle
+
+    monkeypatch.setenv("SOPCHECK_CACHE_DIR", str(tmp_path / "client"))
+    c = pickle.loads(pickle.dumps(Cache(None)))
+    monkeypatch.setenv("SOPCHECK_CACHE_DIR", str(tmp_path / "worker"))
+    c.put("k", 1)
+    assert (tmp_path / "worker" / "cache.sqlite3").exists()
+    assert not (tmp_path / "client").exists()
