@@ -34,9 +34,7 @@ def parse_as_of(value: str | dt.date | dt.datetime | None, tz: dt.tzinfo) -> dt.
                 else dt.datetime.fromisoformat(value)
             )
         except ValueError:
-            raise UsageError(
-                f"--as-of: {value!r} is not an ISO date (YYYY-MM-DD) or date-time"
-            ) from None
+            raise UsageError("err.as_of", value=repr(value)) from None
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
     return dt.datetime.combine(value, dt.time.max, tzinfo=tz)
@@ -81,19 +79,13 @@ def check(
     pack = with_trust(pack, trust)
     lang = lang or pack.language
     if lang not in ("id", "en"):
-        raise UsageError(f"unknown language {lang!r} (use id or en)")
+        raise UsageError("err.lang", lang=repr(lang))
     root = Path(path).resolve()
     when = parse_as_of(as_of, pack.tz)
     started = dt.datetime.now(dt.UTC)
     found = find_packages(root)
     if not found.packages:
-        hint = (
-            f" ({len(found.skipped)} folders looked at are not packages)" if found.skipped else ""
-        )
-        raise BatchError(
-            f"{root}: no package found{hint}. A package is a folder holding photos (foto/), "
-            "caption.txt, narasi.*, persetujuan.* or paket.yaml."
-        )
+        raise BatchError("err.no_package", path=root, skipped=len(found.skipped))
     if read_sheets:  # checked once, before any package: a missing language pack is a clear error
         from .extract.ocr import check_tesseract
 

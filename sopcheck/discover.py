@@ -220,11 +220,11 @@ class Discovery:
 def find_packages(root: Path) -> Discovery:
     """Package folders under ``root`` in sorted order; a package's own sub-folders are not searched."""
     if not root.exists():
-        raise BatchError(f"{root}: no such folder")
+        raise BatchError("err.no_folder", path=root)
     if not root.is_dir():
-        raise BatchError(f"{root}: not a folder (give the batch folder that holds the packages)")
+        raise BatchError("err.not_folder", path=root)
     if not os.access(root, os.R_OK | os.X_OK):
-        raise BatchError(f"{root}: permission denied")
+        raise BatchError("err.permission", path=root)
     if _is_package_dir(root):  # pointed at one package: check it as a batch of one
         return Discovery(base=root.parent, packages=(root,), skipped=(), register=None)
     found: list[Path] = []

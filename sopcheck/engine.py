@@ -135,7 +135,7 @@ def run_job(job: Job) -> PackageResult:
         with applied(job.pack.limits):  # the readers of this package see the pack's limits
             pkg = load_package(root, pkg_dir, job.pack.tz, roles, job.pack.limits, digest)
             evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
-                              pack=job.pack if job.read_sheets else None, cache=job.cache)  # fmt: skip
+                              pack=job.pack, read_sheets=job.read_sheets, cache=job.cache)  # fmt: skip
     except Exception as e:
         return crashed(pkg_id, job.pack, job.lang, f"{type(e).__name__}: {e}")
     if not job.keep_crops:

@@ -686,8 +686,9 @@ PST04 = [
     case("unsigned-pdf", "n/a", "pst04.none", approval=False,
          extra_files={"persetujuan.pdf": pdf_bytes("Lembar Persetujuan")}),
     case("no-sheet", "n/a", approval=False),
-    case("signed-pdf", "review", "pst04.unvalidated", "file=persetujuan-bsre.pdf", "tag=/ByteRange",
-         "not validated", extra_files={"persetujuan-bsre.pdf": signed_pdf_bytes()}),
+    # validated even when the sheets are not read (read_sheets=False: no OCR, signatures still checked)
+    case("signed-pdf-validated-without-reading-sheets", "error", "pst04.error", "pyHanko cannot parse",
+         "file=persetujuan-bsre.pdf", extra_files={"persetujuan-bsre.pdf": signed_pdf_bytes()}),
     case("signed-pdf-read-unparseable", "error", "pst04.error", "pyHanko cannot parse", approval=False,
          run_kw=_READ, extra_files={"persetujuan-bsre.pdf": signed_pdf_bytes()}),
     case("esigned-no-trust-root", "review", "pst04.not_verified", "Budi Santoso", "signing_time_source",

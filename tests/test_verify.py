@@ -222,7 +222,7 @@ def test_missing_report_and_missing_batch(audited, tmp_path, capsys):
     rc, out = _verify(tmp_path / "nope.json", batch, capsys)
     assert rc == ExitCode.INPUT and "tidak dapat dibaca" in out
     rc, out = _verify(report, tmp_path / "no-batch", capsys)
-    assert rc == ExitCode.INPUT and "no such folder" in out
+    assert rc == ExitCode.INPUT and "folder tidak ada" in out  # in the report's language
 
 
 def test_hostile_file_names_are_listed_printably(audited, capsys):

@@ -143,10 +143,12 @@ def gather(
     *,
     pack=None,
     cache: Cache | None = None,
+    read_sheets: bool = True,
 ) -> PackageEvidence:
     """All evidence for one package; unreadable files become errors inside the evidence.
 
-    With ``pack`` given, approval sheets are read (OCR, ink, QR); without, only opened.
+    With ``pack`` given, the digital signatures of approval PDFs are validated and, unless
+    ``read_sheets`` is False, approval sheets are read (OCR, ink, QR); without, they are only opened.
     ``cache``: where extraction results are kept by content (None: no cache).
     """
     root = Path(pkg.path)
@@ -184,9 +186,10 @@ def gather(
     esign = ()
     if pack is not None:
         bad = dict(problems)
-        sheets = tuple(
-            _sheet(root, f, pack, cache) for f in pkg.files_of("approval") if f.path not in bad
-        )
+        if read_sheets:
+            sheets = tuple(
+                _sheet(root, f, pack, cache) for f in pkg.files_of("approval") if f.path not in bad
+            )
         esign = tuple(
             _esign(root, f, pack, cache) for f in pkg.files_of("approval") if f.path not in bad
         )
