@@ -216,6 +216,22 @@ def pdf_bytes(text: str, *, encrypt: str | None = None) -> bytes:
     return buf.getvalue()
 
 
+def raw_pdf(objs: list[bytes], *, bad_xref: bool = False) -> bytes:
+    """A PDF from object bodies (object 1 is the catalog); ``bad_xref`` writes wrong offsets."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % ((off * 7 + 13) if bad_xref else off)
+    start = xref + 5 if bad_xref else xref
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, start)
+    return bytes(out)
+
+
 def signed_pdf_bytes() -> bytes:
     """A minimal PDF whose AcroForm holds a signature field with a /Sig dictionary and /ByteRange.
 
@@ -237,20 +253,7 @@ def signed_pdf_bytes() -> bytes:
         + b"> /M (D:20240313100000+07'00') >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1,
-        xref,
-    )
-    return bytes(out)
+    return raw_pdf(objs)
 
 
 def docx_bytes(text: str) -> bytes:

@@ -33,6 +33,7 @@ from builders import (
     manifest_with,
     pdf_bytes,
     photo_bytes,
+    raw_pdf,
 )
 
 DAY = "2024-03-12"
@@ -153,22 +154,6 @@ def sparse(rel: str, size: int, head: bytes = b"") -> Build:
             f.truncate(size)
 
     return build
-
-
-def raw_pdf(objs: list[bytes], *, bad_xref: bool = False) -> bytes:
-    """A PDF from object bodies (object 1 is the catalog); ``bad_xref`` writes wrong offsets."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % ((off * 7 + 13) if bad_xref else off)
-    start = xref + 5 if bad_xref else xref
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, start)
-    return bytes(out)
 
 
 def _text_stream(text: str) -> bytes:
