@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
+from ..extract.esign_roles import digits
 from ..model import ESignFile, Evidence, Response, SignatureInfo, Status
 from .registry import RuleContext
 
@@ -68,23 +69,23 @@ def file_status(e: ESignFile) -> list[tuple[Status, str, Evidence]]:
     return out
 
 
-def _digits(text: str | None) -> str:
-    return re.sub(r"\D", "", text or "")
+def _words(text: str | None) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", (text or "").casefold()).split())
 
 
 def manifest_role(s: SignatureInfo, responses: tuple[Response, ...]) -> str | None:
     """The role whose holder paket.yaml names (tanggapan.<role>.nip or .nama) as this signer."""
     from rapidfuzz import fuzz
 
-    nip = _digits(s.signer_nip)
+    nip = digits(s.signer_nip)
     if len(nip) >= 8:
         for r in responses:
-            if _digits(r.nip) == nip:
+            if digits(r.nip) == nip:
                 return r.role
-    name = " ".join(re.sub(r"[^\w]+", " ", (s.signer_name or "").casefold()).split())
+    name = _words(s.signer_name)
     if len(name) >= 4:
         for r in responses:
-            other = " ".join(re.sub(r"[^\w]+", " ", (r.name or "").casefold()).split())
+            other = _words(r.name)
             if other and fuzz.token_set_ratio(name, other) >= 90:
                 return r.role
     return None

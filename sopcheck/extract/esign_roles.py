@@ -20,7 +20,8 @@ TITLE_MIN = 90
 """rapidfuzz partial score for a certificate title to name a role's alias."""
 
 
-def _digits(s: str | None) -> str:
+def digits(s: str | None) -> str:
+    """The digits of ``s`` (a NIP however it is spaced)."""
     return re.sub(r"\D", "", s or "")
 
 
@@ -61,10 +62,10 @@ def match_role(sig: SignatureInfo, texts: dict[str, str], pack) -> tuple[str | N
     """(role id, how) for one signature, or (None, None)."""
     from rapidfuzz import fuzz
 
-    nip = _digits(sig.signer_nip)
+    nip = digits(sig.signer_nip)
     if len(nip) >= 8:
         for rid, text in texts.items():
-            if nip in _digits(text.replace(" ", "")) or nip in re.sub(r"\s", "", text):
+            if nip in digits(text.replace(" ", "")) or nip in re.sub(r"\s", "", text):
                 return rid, "NIP on the sheet"
     name = _norm(sig.signer_name or "")
     if name:
