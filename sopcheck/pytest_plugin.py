@@ -24,7 +24,10 @@ Items: one per (package, rule) in the pack's order, with node ids ``BATCH/PACKAG
 (``BATCH`` relative to the rootdir when it lies inside it), so ``-k KLP-01``, ``-x``, ``--lf`` and
 ``--junitxml`` work; ``-k`` also matches the package id. They are preceded by one status item
 ``BATCH::sopcheck-status`` that fails when the batch holds no package (a session must not pass with
-zero checks) and otherwise passes, naming the number of packages.
+zero checks) and otherwise passes, naming the number of packages, and followed by one item
+``BATCH::sopcheck-batch`` for the findings about the batch as a whole (REG-01: register rows that
+name no package). It passes when there is none; otherwise its outcome is that of the worst of them,
+with the same ``--sopcheck-warn`` / ``--sopcheck-review`` mapping, and its text lists them all.
 
 Evaluation: the batch is checked once per session, lazily at the first item, with
 ``sopcheck.check(batch, rules, jobs=1, as_of=...)``. The findings are kept in pytest's cache
@@ -49,6 +52,8 @@ import pytest
 
 OUTCOMES = ("pass", "skip", "xfail", "fail")
 STATUS_NAME = "sopcheck-status"
+BATCH_NAME = "sopcheck-batch"
+_SEVERITY = ("pass", "n/a", "warn", "review", "fail", "error")
 _CACHE_PREFIX = "sopcheck/results/"
 _RESULT_KEY = pytest.StashKey[dict[str, Any]]()
 
@@ -173,6 +178,13 @@ def pytest_collection_modifyitems(
             )
             item.extra_keyword_matches.add(package)
             new.append(item)
+    if packages:
+        new.append(
+            SopcheckBatchItem.from_parent(
+                session, name=BATCH_NAME, nodeid=f"{prefix}::{BATCH_NAME}", path=settings.batch,
+                settings=settings,
+            )
+        )  # fmt: skip
     items.extend(new)
 
 
@@ -199,6 +211,27 @@ class SopcheckStatusItem(pytest.Item):
         return self.path, None, f"sopcheck status of {self.path}"
 
 
+def _outcome(status: str, settings: _Settings, text: str, where: Path, label: str) -> None:
+    """Pass, skip, xfail, warn or raise for a finding of ``status`` (shown as ``text``; a warning
+    is prefixed with ``label``)."""
+    if status == "pass":
+        return
+    if status == "n/a":
+        pytest.skip(text)
+    outcome = {"warn": settings.warn, "review": settings.review}.get(status, "fail")
+    if outcome == "pass":
+        if status == "warn":
+            warnings.warn_explicit(
+                SopcheckWarning(f"{label}: {text}"), SopcheckWarning, filename=str(where), lineno=0
+            )
+        return
+    if outcome == "skip":
+        pytest.skip(text)
+    if outcome == "xfail":
+        pytest.xfail(text)
+    raise SopcheckFailure(text)
+
+
 class SopcheckItem(pytest.Item):
     """One rule's finding for one package."""
 
@@ -218,26 +251,8 @@ class SopcheckItem(pytest.Item):
             raise SopcheckFailure(f"{self.rule}: no finding for {self.package}")
         status = finding["status"]
         self.user_properties.append(("status", status))
-        if status == "pass":
-            return
-        text = _finding_text(finding)
-        if status == "n/a":
-            pytest.skip(text)
-        outcome = {"warn": self.settings.warn, "review": self.settings.review}.get(status, "fail")
-        if outcome == "pass":
-            if status == "warn":
-                warnings.warn_explicit(
-                    SopcheckWarning(f"{self.package}: {text}"),
-                    SopcheckWarning,
-                    filename=str(self.path / self.package),
-                    lineno=0,
-                )
-            return
-        if outcome == "skip":
-            pytest.skip(text)
-        if outcome == "xfail":
-            pytest.xfail(text)
-        raise SopcheckFailure(text)
+        text = _finding_text(finding) if status != "pass" else ""
+        _outcome(status, self.settings, text, self.path / self.package, self.package)
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, SopcheckFailure | _EvaluationError):
@@ -246,6 +261,32 @@ class SopcheckItem(pytest.Item):
 
     def reportinfo(self):
         return self.path / self.package, None, f"{self.package}::{self.rule}"
+
+
+class SopcheckBatchItem(pytest.Item):
+    """The findings about the batch as a whole (not about one package), after the packages."""
+
+    def __init__(self, *, settings: _Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+
+    def runtest(self) -> None:
+        findings = _result(self.config, self.settings).get("batch", [])
+        self.user_properties.append(("findings", len(findings)))
+        if not findings:
+            return
+        worst = max((f["status"] for f in findings), key=_SEVERITY.index)
+        self.user_properties.append(("status", worst))
+        text = "\n".join(_finding_text(f) for f in findings)
+        _outcome(worst, self.settings, text, self.path, "batch")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, SopcheckFailure | _EvaluationError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, f"sopcheck findings about the batch {self.path}"
 
 
 class _EvaluationError(Exception):
@@ -275,19 +316,18 @@ def _compute(settings: _Settings) -> dict[str, Any]:
         result = sopcheck.check(settings.batch, settings.pack, jobs=1, as_of=settings.as_of)
     except sopcheck.SopcheckError as e:
         raise _EvaluationError(f"sopcheck could not check {settings.batch}: {e}") from None
-    return {
-        "packages": {
-            p.id: [
-                {
-                    "rule": f.rule,
-                    "status": str(f.status),
-                    "message": f.message,
-                    "evidence": [jsonable(e.to_dict()) for e in f.evidence],
-                }
-                for f in p.findings
-            ]
-            for p in result.packages
+
+    def data(f) -> dict[str, Any]:
+        return {
+            "rule": f.rule,
+            "status": str(f.status),
+            "message": f.message,
+            "evidence": [jsonable(e.to_dict()) for e in f.evidence],
         }
+
+    return {
+        "packages": {p.id: [data(f) for f in p.findings] for p in result.packages},
+        "batch": [data(f) for f in result.batch_findings],
     }
 
 
@@ -331,7 +371,11 @@ def _cached_or_computed(config: pytest.Config, settings: _Settings) -> dict[str,
             entry = cache.get(name, None)
             if isinstance(entry, dict) and entry.get("key") == key:
                 data = entry.get("data")
-                if isinstance(data, dict) and isinstance(data.get("packages"), dict):
+                if (
+                    isinstance(data, dict)
+                    and isinstance(data.get("packages"), dict)
+                    and isinstance(data.get("batch"), list)
+                ):
                     return data
             data = _compute(settings)
             cache.set(name, {"key": key, "data": data})

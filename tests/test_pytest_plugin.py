@@ -15,10 +15,10 @@ pytest_plugins = ["pytester"]
 AS_OF = "2025-01-01"
 STATUSES = Counter(s for rules in EXPECTED.values() for s in rules.values())
 N_RULES = len(next(iter(EXPECTED.values())))
-TOTAL = len(EXPECTED) * N_RULES + 1  # + the status item
+TOTAL = len(EXPECTED) * N_RULES + 2  # + the status item and the batch item
 # default mapping: fail/error fail, n/a and review skip, warn passes (with a warning)
 DEFAULT = {
-    "passed": STATUSES["pass"] + STATUSES["warn"] + 1,  # + the status item
+    "passed": STATUSES["pass"] + STATUSES["warn"] + 2,  # + the status and batch items
     "failed": STATUSES["fail"] + STATUSES["error"],
     "skipped": STATUSES["n/a"] + STATUSES["review"],
     "warnings": STATUSES["warn"],
@@ -62,7 +62,7 @@ def test_ini_option_and_outcome_mapping(pytester: pytest.Pytester, batch: Path) 
     pytester.makeini(f"[pytest]\nsopcheck_batch = batch\nsopcheck_as_of = {AS_OF}\n")
     result = run(pytester, "--sopcheck-review=fail", "--sopcheck-warn=xfail")
     result.assert_outcomes(
-        passed=STATUSES["pass"] + 1,
+        passed=STATUSES["pass"] + 2,
         failed=STATUSES["fail"] + STATUSES["error"] + STATUSES["review"],
         skipped=STATUSES["n/a"],
         xfailed=STATUSES["warn"],
@@ -102,6 +102,7 @@ def test_junitxml_names_testcases_by_rule(pytester: pytest.Pytester, batch: Path
     names = Counter((c.get("classname"), c.get("name")) for c in cases)
     assert names[("batch.2024-03-14-tiga-foto", "KLP-01")] == 1
     assert names[("batch", "sopcheck-status")] == 1
+    assert names[("batch", "sopcheck-batch")] == 1
     assert sum(names.values()) == TOTAL
 
 
@@ -109,3 +110,20 @@ def test_junitxml_names_testcases_by_rule(pytester: pytest.Pytester, batch: Path
 def test_xdist_gives_the_same_outcomes(pytester: pytest.Pytester, batch: Path) -> None:
     result = run(pytester, "--sopcheck", "batch", "--sopcheck-as-of", AS_OF, "-n", "2")
     result.assert_outcomes(**DEFAULT)
+
+
+def test_register_rows_without_package_fail_the_batch_item(pytester: pytest.Pytester) -> None:
+    from builders import AS_OF as PKG_AS_OF
+    from builders import PACKAGE, make_package
+
+    root = pytester.mkdir("reg")
+    make_package(root)
+    rows = f"no,paket,judul\n1,{PACKAGE},Musrenbang\n2,2024-03-20-pelantikan-kades,Pelantikan\n"
+    (root / "register.csv").write_text(rows, encoding="utf-8")
+    args = ("--sopcheck", "reg", "--sopcheck-as-of", PKG_AS_OF, "-k", "sopcheck-batch or REG-01")
+    result = run(pytester, *args, "-rf")
+    result.assert_outcomes(passed=1, failed=1, deselected=N_RULES - 1 + 1)
+    result.stdout.fnmatch_lines(["FAILED reg::sopcheck-batch - REG-01 fail:*"])
+    assert "2024-03-20-pelantikan-kades" in result.stdout.str()
+    (root / "register.csv").write_text(f"no,paket\n1,{PACKAGE}\n", encoding="utf-8")
+    run(pytester, *args).assert_outcomes(passed=2, deselected=N_RULES - 1 + 1)
