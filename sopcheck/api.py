@@ -15,6 +15,7 @@ from .engine import Job, crashed, run_job, warm_up
 from .errors import BatchError, UsageError
 from .executor import EXECUTORS, run, usable_cores
 from .extract.documents import read_register
+from .limits import applied
 from .model import AuditResult, PackageResult
 from .rulepack import RulePack, load_rulepack, with_trust
 from .verify import inventory
@@ -106,7 +107,8 @@ def check(
     if found.register is not None:
         register_file = found.register.name
         try:
-            register = read_register(found.register)
+            with applied(pack.limits):  # the pack's limits and --limit, as for the packages' files
+                register = read_register(found.register)
         except (OSError, ValueError):
             register = None  # REG-01 reports it as an error for every package
     job_list = [

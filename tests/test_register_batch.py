@@ -60,3 +60,32 @@ def test_every_row_matched_gives_no_batch_finding(tmp_path):
     (tmp_path / "register.csv").write_text(f"no,paket\n1,{PACKAGE}\n", encoding="utf-8")
     result = sopcheck.check(tmp_path, as_of=AS_OF, jobs=1, read_sheets=False)
     assert result.batch_findings == ()
+
+
+def test_the_register_is_read_under_the_packs_limits(tmp_path):
+    from sopcheck.rulepack import load_rulepack
+
+    make_package(tmp_path)
+    (tmp_path / "register.csv").write_text(ROWS, encoding="utf-8")  # about 110 bytes
+    pack = load_rulepack(None).with_limits(text_bytes=10)  # a register may be 10 x text_bytes
+    result = sopcheck.check(tmp_path, pack, as_of=AS_OF, jobs=1, read_sheets=False, lang="en")
+    reg = next(f for f in result.packages[0].findings if f.rule == "REG-01")
+    assert reg.status is Status.ERROR and reg.message_id == "reg01.unreadable"
+    assert result.batch_findings == ()  # an unread register has no leftover rows to report
+
+
+def test_an_xlsx_register_over_the_file_size_limit_is_not_opened(tmp_path):
+    import openpyxl
+
+    from sopcheck.extract.documents import read_register
+    from sopcheck.limits import DEFAULT, applied
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["no", "paket"])
+    for i in range(200):
+        wb.active.append([i, f"paket-{i:04d}-" + "x" * 40])
+    wb.save(tmp_path / "register.xlsx")
+    assert len(read_register(tmp_path / "register.xlsx")) == 200
+    with applied(DEFAULT.override({"file_bytes": 4096})), pytest.raises(ValueError) as e:
+        read_register(tmp_path / "register.xlsx")
+    assert "file_bytes" in str(e.value) and "not read" in str(e.value)

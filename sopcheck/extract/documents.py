@@ -85,9 +85,22 @@ def open_approval(path: Path) -> tuple[str | None, bool]:
 
 
 def read_register(path: Path) -> list[dict[str, str]]:
-    """Rows of a register file as dicts of text (header row first). Raises ValueError if unreadable."""
+    """Rows of a register file as dicts of text (header row first). Raises ValueError if unreadable
+    or over the current limits (``limits.current()``: an XLSX over ``file_bytes`` on disk or
+    unpacked, a CSV over ten times ``text_bytes``)."""
+    from ..limits import current, docx_unpacked
+
     if path.suffix.lower() == ".xlsx":
         import openpyxl
+
+        limit = current().file_bytes
+        size = path.stat().st_size
+        unpacked = docx_unpacked(path) or 0
+        if max(size, unpacked) > limit:
+            raise ValueError(
+                f"register of {max(size, unpacked):,} bytes (unpacked), over the file size limit "
+                f"of {limit:,} (file_bytes): not read"
+            )
 
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -98,8 +111,6 @@ def read_register(path: Path) -> list[dict[str, str]]:
         ]
         wb.close()
     else:
-        from ..limits import current
-
         limit = current().text_bytes * 10  # a register is a table of many rows: ten texts' worth
         if path.stat().st_size > limit:
             raise ValueError(f"register larger than {limit:,} bytes (10 x text_bytes): not read")
