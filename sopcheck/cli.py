@@ -341,17 +341,26 @@ def _rules(args) -> int:
     except KeyError:
         raise UsageError("err.no_rule", rule=repr(args.rule_id), pack=pack.id) from None
     from .checks import CHECKS
+    from .checks.docs import check_doc, param_doc, source_text
 
     spec = CHECKS[r.check]
     print(f"{r.id}  {r.title.get(lang, '')}")
     print(f"  {r.description.get(lang, '')}")
     print(
-        "  " + label("cli.rule_meta", lang, severity=r.severity.value, check=r.check, doc=spec.doc)
+        "  "
+        + label(
+            "cli.rule_meta",
+            lang,
+            severity=r.severity.value,
+            check=r.check,
+            doc=check_doc(r.check, spec.doc, lang),
+        )
     )
     if r.source:
-        print("  SOP: " + ", ".join(f"{k} {v}" for k, v in r.source.items()))
+        print("  SOP: " + source_text(r.source, lang))
     for k, v in r.params.items():
-        print("  " + label("cli.rule_param", lang, key=k, value=repr(v), doc=spec.params[k].doc))
+        doc = param_doc(r.check, k, spec.params[k].doc, lang)
+        print("  " + label("cli.rule_param", lang, key=k, value=repr(v), doc=doc))
     return 0
 
 

@@ -145,6 +145,11 @@ def test_rules_list_show_validate(capsys):
     assert run("rules", "show", "klp-03", "--lang", "en") == 0
     out = capsys.readouterr().out
     assert "max_chars = 200" in out and "step 1" in out
+    assert "maximum length in grapheme clusters" in out
+    assert run("rules", "show", "klp-03", "--lang", "id") == 0
+    out = capsys.readouterr().out
+    assert "langkah 1, kolom 8 Kelengkapan" in out and "step" not in out
+    assert "panjang maksimal dalam grapheme cluster" in out and "maximum length" not in out
     src = Path(cli.__file__).resolve().parent.parent / "rules" / "lamandau-medsos-2015.yaml"
     assert run("rules", "validate", str(src), "--lang", "en") == 0
     assert "valid rule pack lamandau-medsos" in capsys.readouterr().out
@@ -199,3 +204,12 @@ def test_inspect_saves_the_signature_crops_outside_the_package(sample, tmp_path,
     assert "crop: " in out and "signature=signed" in out
     assert run("inspect", str(sheet), "--crops", str(sheet.parent / "c")) == ExitCode.USAGE
     assert not (sheet.parent / "c").exists()
+
+
+def test_every_check_and_parameter_is_described_in_indonesian():
+    from sopcheck.checks import CHECKS
+    from sopcheck.checks.docs import ID
+
+    keys = {name for name in CHECKS} | {f"{n}.{p}" for n, s in CHECKS.items() for p in s.params}
+    assert set(ID) == keys
+    assert all(text.strip() for text in ID.values())
