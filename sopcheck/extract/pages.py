@@ -255,6 +255,21 @@ def prepare(
 # ---------------------------------------------------------------- loaders
 
 
+def _jpeg_is_grey(path: Path) -> bool:
+    """A colour JPEG whose pixels are grey (a scanner's grey page saved as RGB), judged on a
+    1/8-scale decode: such a page is then decoded straight to grey, a third of the memory."""
+    with Image.open(path) as im:
+        if im.format != "JPEG" or im.mode not in ("RGB", "YCbCr"):
+            return False
+        im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+        a = np.asarray(im.convert("RGB"), dtype=np.int16)
+    return bool(np.abs(a - a.mean(axis=2, keepdims=True)).max() < GREY_SPREAD)
+
+
+GREY_SPREAD = 12
+"""A page whose channels never differ by this much (0..255) anywhere has no colour."""
+
+
 def _open_image_frames(path: Path) -> list[Image.Image]:
     if path.suffix.lower() in (".heic", ".heif", ".avif"):
         try:
@@ -264,12 +279,19 @@ def _open_image_frames(path: Path) -> list[Image.Image]:
         except ImportError:  # pragma: no cover
             pass
     limits = current()
+    grey = _jpeg_is_grey(path)
     with Image.open(path) as im:
         n = getattr(im, "n_frames", 1)
         if n > limits.pages:
             raise LimitExceeded(
                 f"{n:,} frames (pages), over the page limit of {limits.pages:,} (pages)"
             )
+        if n == 1:  # one frame: decoded once, no copies
+            check_pixels(*im.size, "frame 1", limits)
+            if grey:
+                im.draft("L", im.size)  # libjpeg gives grey directly: no colour decode
+            im.load()
+            return [ImageOps.exif_transpose(im, in_place=False) if _turned(im) else im]
         frames = []
         for i, fr in enumerate(ImageSequence.Iterator(im), 1):
             check_pixels(*fr.size, f"frame {i}", limits)  # Pillow checks the first frame only
@@ -277,6 +299,11 @@ def _open_image_frames(path: Path) -> list[Image.Image]:
             one.load()
             frames.append(one.copy())
     return frames
+
+
+def _turned(im: Image.Image) -> bool:
+    """The image's EXIF orientation asks for a turn or a flip."""
+    return im.getexif().get(0x0112, 1) not in (1, None)
 
 
 def _pdf_page_image(page, pw: float, ph: float) -> tuple[Image.Image, float] | None:
