@@ -279,7 +279,6 @@ def _open_image_frames(path: Path) -> list[Image.Image]:
         except ImportError:  # pragma: no cover
             pass
     limits = current()
-    grey = _jpeg_is_grey(path)
     with Image.open(path) as im:
         n = getattr(im, "n_frames", 1)
         if n > limits.pages:
@@ -288,7 +287,7 @@ def _open_image_frames(path: Path) -> list[Image.Image]:
             )
         if n == 1:  # one frame: decoded once, no copies
             check_pixels(*im.size, "frame 1", limits)
-            if grey:
+            if _jpeg_is_grey(path):
                 im.draft("L", im.size)  # libjpeg gives grey directly: no colour decode
             im.load()
             return [ImageOps.exif_transpose(im, in_place=False) if _turned(im) else im]
