@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/throughput.py --packages 100 [--jobs 2] [--batch DIR] [--keep DIR]
     .venv/bin/python bench/throughput.py --packages 100,1000      # memory flatness 100 -> 1,000
+    .venv/bin/python bench/throughput.py --packages 20 --flatness # the same from warm runs
+                                                                  # over 100 and 1,000 hard links
 
 For each N it generates a batch (``bench/genbatch.py``; generation time is not counted), then
 measures on the same machine, one after the other:
@@ -186,6 +188,8 @@ def sopcheck_run(batch: Path, jobs: int, cache: Path, label: str, n: int, shim: 
 
 
 WARM_N = 1000
+FLAT_N = (100, 1000)
+"""Batch sizes of the ``--flatness`` memory table (warm runs over hard-linked packages)."""
 
 
 def hardlinked_batch(batch: Path, count: int) -> Path | None:
@@ -229,7 +233,9 @@ def photo_ms(batch: Path, limit: int = 60) -> tuple[float, float, int]:
     return 1000 * wall / len(photos), 1000 * cpu / len(photos), len(photos)
 
 
-def measure(n: int, jobs: int, batch: Path | None, keep: Path | None, dpi: int = 300) -> dict:
+def measure(
+    n: int, jobs: int, batch: Path | None, keep: Path | None, dpi: int = 300, flatness: bool = False
+) -> dict:
     work = Path(tempfile.mkdtemp(prefix="sopcheck-bench-"))
     try:
         if batch is None:
@@ -247,19 +253,28 @@ def measure(n: int, jobs: int, batch: Path | None, keep: Path | None, dpi: int =
                                 (f"sopcheck warm, --jobs {jobs}", jobs, work / "cache-n")):  # fmt: skip
             runs.append(sopcheck_run(batch, j, cache, label, n, shim))
             print(f"  {label}: {runs[-1].seconds:.1f} s", file=sys.stderr)
-        wide = None
-        if n < WARM_N:
-            wide = hardlinked_batch(batch, WARM_N)
-        if wide is not None:  # a real warm run of 1,000 packages, on n packages' worth of disk
-            sopcheck_run(
-                wide, jobs, work / "cache-n", "prime", WARM_N, shim
-            )  # hashes the new paths
-            runs.append(sopcheck_run(wide, jobs, work / "cache-n",
-                                     f"sopcheck warm, {WARM_N} packages (hard links)", WARM_N, shim))  # fmt: skip
-            print(f"  {runs[-1].label}: {runs[-1].seconds:.1f} s", file=sys.stderr)
+        flat: list[Run] = []
+        for count in sorted({*(FLAT_N if flatness else ()), WARM_N}):
+            if count == n:
+                if count in FLAT_N and flatness:
+                    flat.append(runs[3])
+                continue
+            wide = hardlinked_batch(batch, count)
+            if wide is None:
+                continue
+            # a real warm run of `count` packages on n packages' worth of disk
+            sopcheck_run(wide, jobs, work / "cache-n", "prime", count, shim)  # hashes new paths
+            run = sopcheck_run(wide, jobs, work / "cache-n",
+                               f"sopcheck warm, {count} packages (hard links)", count, shim)  # fmt: skip
+            print(f"  {run.label}: {run.seconds:.1f} s", file=sys.stderr)
             shutil.rmtree(wide.parent, ignore_errors=True)
+            if count == WARM_N:
+                runs.append(run)
+            if flatness and count in FLAT_N:
+                flat.append(run)
         ms, cpu_ms, k = photo_ms(batch)
-        return {"n": n, "runs": runs, "photo_ms": ms, "photo_cpu_ms": cpu_ms, "photos_timed": k}
+        return {"n": n, "runs": runs, "photo_ms": ms, "photo_cpu_ms": cpu_ms, "photos_timed": k,
+                "flat": flat}  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -310,6 +325,9 @@ def report(results: list[dict], jobs: int) -> bool:
             verdict = "" if met is None else ("MET" if met else "NOT MET")
             ok &= met is not False
             print(f"| {name:<58} | {value:>7} | {target:>7} | {verdict:<7} |")
+    for r in results:
+        if r.get("flat"):
+            ok &= flatness_table(r)
     if len(results) > 1:
         lo, hi = results[0], results[-1]
         peak = [max(x.peak_pss_mb or 0 for x in r["runs"][1:]) for r in (lo, hi)]
@@ -319,6 +337,41 @@ def report(results: list[dict], jobs: int) -> bool:
               f"({peak[1] / peak[0]:.2f}x; flat means <= {TARGET_FLAT}x): "
               f"{'MET' if flat else 'NOT MET'}")  # fmt: skip
     return ok
+
+
+def flatness_table(r: dict) -> bool:
+    """Peak memory against the batch size, from the warm runs over hard-linked packages.
+
+    A warm run does all of a cold run's per-package work but the extraction, and the extraction
+    happens in the workers one package at a time (at most 2 x jobs in flight), so it does not
+    depend on N. What can grow with N is the parent (results kept, reports written) and that is
+    the same in a warm run: so cold peak at N ~ cold peak at n + (warm peak at N - warm peak at n).
+    """
+    flat = sorted(r["flat"], key=lambda x: x.packages)
+    cold = max(x.peak_pss_mb or 0 for x in r["runs"][1:3])
+    print(f"\n| {'packages (warm, hard links)':<28} | {'peak tree PSS MB':>16} "
+          f"| {'largest process MB':>18} | {'seconds':>8} |")  # fmt: skip
+    print(f"|{'-' * 30}|{'-' * 17}:|{'-' * 19}:|{'-' * 9}:|")
+    for x in flat:
+        print(f"| {x.packages:<28} | {_fmt(x.peak_pss_mb):>16} | {_fmt(x.max_rss_mb):>18} "
+              f"| {x.seconds:>8.1f} |")  # fmt: skip
+    if len(flat) < 2:
+        return True
+    lo, hi = flat[0], flat[-1]
+    ratio = (hi.peak_pss_mb or 0) / (lo.peak_pss_mb or 1)
+    growth = (hi.peak_pss_mb or 0) - (lo.peak_pss_mb or 0)
+    est = cold + max(0.0, growth)
+    flat_ok, peak_ok = est <= TARGET_FLAT * cold, est < TARGET_PEAK_MB
+    print(f"\nwarm peak {lo.packages} -> {hi.packages} packages: {lo.peak_pss_mb:.0f} -> "
+          f"{hi.peak_pss_mb:.0f} MB ({ratio:.2f}x, {growth / (hi.packages - lo.packages) * 1000:.0f}"
+          f" KB more per package: the main process's results)")  # fmt: skip
+    print(f"cold peak at {r['n']} packages {cold:.0f} MB + growth {growth:+.0f} MB = estimated "
+          f"cold peak at {hi.packages}: {est:.0f} MB")  # fmt: skip
+    print(f"  flat ({est / cold:.2f}x the cold peak; flat means <= {TARGET_FLAT}x): "
+          f"{'MET' if flat_ok else 'NOT MET'}")  # fmt: skip
+    print(f"  under {TARGET_PEAK_MB:.0f} MB at {hi.packages} packages: "
+          f"{'MET' if peak_ok else 'NOT MET'}")  # fmt: skip
+    return flat_ok and peak_ok
 
 
 def _machine() -> str:
@@ -340,11 +393,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--keep", type=Path, help="generate the batches here and keep them")
     ap.add_argument("--sheet-dpi", type=int, default=300, help="approval sheet scan resolution")
+    ap.add_argument(
+        "--flatness",
+        action="store_true",
+        help="also run warm batches of 100 and 1,000 hard-linked packages: peak memory against N",
+    )
     a = ap.parse_args(argv)
     sizes = [int(x) for x in a.packages.split(",")]
     if a.batch and len(sizes) > 1:
         ap.error("--batch measures one batch: give one --packages value")
-    results = [measure(n, a.jobs, a.batch, a.keep, a.sheet_dpi) for n in sizes]
+    results = [measure(n, a.jobs, a.batch, a.keep, a.sheet_dpi, a.flatness) for n in sizes]
     return 0 if report(results, a.jobs) else 1
 
 

@@ -136,11 +136,15 @@ def usable_langs(langs: str = DEFAULT_LANGS) -> str:
 
 @contextmanager
 def page_file(img):
-    """Write a PIL image to a temporary PNG (lossless, fast for L/1 mode) and yield its path."""
-    fd, name = tempfile.mkstemp(prefix="sopcheck-ocr-", suffix=".png")
+    """Write a PIL image to a temporary uncompressed TIFF and yield its path.
+
+    Measured on a 300 dpi A4 page: PNG (compress_level=1) costs about 70 ms to write, TIFF without
+    compression a few ms, and Tesseract reads the TIFF no slower (PGM, also cheap to write, made
+    Tesseract's own reading about 0.1 s slower)."""
+    fd, name = tempfile.mkstemp(prefix="sopcheck-ocr-", suffix=".tif")
     os.close(fd)
     try:
-        img.save(name, format="PNG", compress_level=1)
+        img.save(name, format="TIFF", compression="raw")
         yield Path(name)
     finally:
         with suppress(OSError):

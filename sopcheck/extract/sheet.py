@@ -827,6 +827,8 @@ def _page_words(page: Page, langs: str) -> list[Word]:
             )
             for w in page.words
         ]
+    if page.ocr_words is not None:  # read once already (sheets.read_upright)
+        return page.ocr_words
     return ocr.ocr_image(page.image, langs, psm=3, page=page.number)
 
 

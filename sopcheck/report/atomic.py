@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 DEFAULT_MODE = 0o644
@@ -21,10 +22,15 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
     a file name that is not UTF-8, is written as a backslash escape (``\\udcff``: inside a JSON
     string, the escape JSON itself uses), never a crash. Returns ``path``.
     """
+    return write_atomic_chunks(path, (data,), encoding=encoding)
+
+
+def write_atomic_chunks(
+    path: Path | str, chunks: Iterable[bytes | str], *, encoding: str = "utf-8"
+) -> Path:
+    """``write_atomic`` of the concatenated ``chunks``, written as they come: a large report is
+    never held whole in memory."""
     path = Path(path)
-    payload = (
-        data.encode(encoding, errors="backslashreplace") if isinstance(data, str) else bytes(data)
-    )
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
@@ -32,7 +38,12 @@ def write_atomic(path: Path | str, data: bytes | str, *, encoding: str = "utf-8"
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for data in chunks:
+                fh.write(
+                    data.encode(encoding, errors="backslashreplace")
+                    if isinstance(data, str)
+                    else bytes(data)
+                )
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp_name, mode)

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path, PurePath
@@ -27,7 +27,7 @@ from ..model import (
     Status,
     TextInfo,
 )
-from .atomic import write_atomic
+from .atomic import write_atomic_chunks
 
 SCHEMA_VERSION = "1"
 FILENAME = "sopcheck-report.json"
@@ -164,8 +164,8 @@ def _package(p: PackageResult) -> dict[str, Any]:
     }
 
 
-def to_dict(result: AuditResult) -> dict[str, Any]:
-    """The whole report as JSON-ready data, keys in a stable order."""
+def _head(result: AuditResult) -> dict[str, Any]:
+    """Every top-level entry of the report; ``packages`` left empty (``chunks`` streams them)."""
     rp = dict(result.rulepack)
     rulepack = {k: rp.pop(k, None) for k in ("id", "version", "sha256", "path")} | rp
     tool = dict(result.tool)
@@ -187,7 +187,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
             "packages": status_counts(p.status for p in result.packages),
             "rules": rule_counts(result),
         },
-        "packages": [_package(p) for p in result.packages],
+        "packages": [],
         "batch_findings": [_finding(f) for f in result.batch_findings],
         "inputs": [jsonable(dict(i)) for i in result.inputs],
         "skipped": [jsonable(dict(s)) for s in result.skipped],
@@ -198,13 +198,45 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
     }
 
 
+def to_dict(result: AuditResult) -> dict[str, Any]:
+    """The whole report as JSON-ready data, keys in a stable order."""
+    return _head(result) | {"packages": [_package(p) for p in result.packages]}
+
+
+def _json(value: Any, indent: str) -> str:
+    """``value`` as 2-space-indented JSON, its lines after the first shifted by ``indent`` (a JSON
+    text has a newline only between tokens: strings carry theirs escaped)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    return text.replace("\n", "\n" + indent)
+
+
+def chunks(result: AuditResult) -> Iterator[str]:
+    """The text of ``dumps(result)`` in pieces, one package at a time: writing a report of any
+    size holds one package's JSON in memory, not the whole report's."""
+    head = _head(result)
+    yield "{\n"
+    last = len(head) - 1
+    for i, (key, value) in enumerate(head.items()):
+        end = ",\n" if i < last else "\n"
+        if key != "packages" or not result.packages:
+            yield f"  {json.dumps(key)}: {_json(value, '  ')}{end}"
+            continue
+        yield f"  {json.dumps(key)}: [\n"
+        n = len(result.packages)
+        for j, p in enumerate(result.packages):
+            yield "    " + _json(_package(p), "    ") + (",\n" if j < n - 1 else "\n")
+        yield f"  ]{end}"
+    yield "}\n"
+
+
 def dumps(result: AuditResult) -> str:
     """The report as JSON text (UTF-8 characters kept, 2-space indent, trailing newline)."""
     return json.dumps(to_dict(result), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def write(result: AuditResult, out_dir: Path) -> Path:
-    """Write ``sopcheck-report.json`` into ``out_dir`` atomically; return its path."""
+    """Write ``sopcheck-report.json`` into ``out_dir`` atomically, streamed package by package;
+    return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(out_dir / FILENAME, dumps(result))
+    return write_atomic_chunks(out_dir / FILENAME, chunks(result))
