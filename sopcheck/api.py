@@ -103,17 +103,18 @@ def check(
         store = Cache(None if executor == "dask" else default_dir())
     else:
         store = Cache(Path(cache))
-    register = register_file = None
+    register = register_file = register_error = None
     if found.register is not None:
         register_file = found.register.name
         try:
             with applied(pack.limits):  # the pack's limits and --limit, as for the packages' files
                 register = read_register(found.register)
-        except (OSError, ValueError):
-            register = None  # REG-01 reports it as an error for every package
+        except (OSError, ValueError) as e:
+            register = None  # REG-01 reports it as an error for every package, with the reason
+            register_error = str(e) if isinstance(e, ValueError) else (e.strerror or str(e))
     job_list = [
         Job(root=str(found.base), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=register,
-            register_file=register_file, cache=store, read_sheets=read_sheets, keep_crops=keep_crops)
+            register_file=register_file, register_error=register_error, cache=store, read_sheets=read_sheets, keep_crops=keep_crops)
         for d in found.packages
     ]  # fmt: skip
     if on_start:

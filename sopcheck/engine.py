@@ -32,6 +32,8 @@ class Job:
     lang: str
     register: list[dict[str, str]] | None
     register_file: str | None
+    register_error: str | None = None
+    """Why the register could not be read, when it could not (shown in REG-01's evidence)."""
     cache: Cache | None = None
     """Where extraction results are kept by content; None: no cache."""
     read_sheets: bool = True
@@ -162,6 +164,8 @@ def _run_job(job: Job) -> PackageResult:
             pkg = load_package(root, pkg_dir, job.pack.tz, roles, job.pack.limits, digest)
             evidence = gather(pkg, job.pack.tz, job.register, job.register_file,
                               pack=job.pack, read_sheets=job.read_sheets, cache=job.cache)  # fmt: skip
+            if job.register_error:
+                evidence = replace(evidence, register_error=job.register_error)
     except Exception as e:
         return crashed(pkg_id, job.pack, job.lang, f"{type(e).__name__}: {e}")
     if not job.keep_crops:

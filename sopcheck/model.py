@@ -439,6 +439,8 @@ class PackageEvidence:
     register_rows: tuple[dict[str, str], ...] | None = None
     """Rows of the batch register that match this package; None when there is no register."""
     register_file: str | None = None
+    register_error: str | None = None
+    """Why the register could not be read (REG-01 error), when it could not."""
     signatures: tuple[SignatureInfo, ...] = ()
     """Every signature field of the approval PDFs, validated (issue 8)."""
     esign: tuple[ESignFile, ...] = ()

@@ -71,6 +71,7 @@ def test_the_register_is_read_under_the_packs_limits(tmp_path):
     result = sopcheck.check(tmp_path, pack, as_of=AS_OF, jobs=1, read_sheets=False, lang="en")
     reg = next(f for f in result.packages[0].findings if f.rule == "REG-01")
     assert reg.status is Status.ERROR and reg.message_id == "reg01.unreadable"
+    assert "10 x text_bytes" in reg.evidence[0].note  # the reason, not only "could not be read"
     assert result.batch_findings == ()  # an unread register has no leftover rows to report
 
 

@@ -18,7 +18,8 @@ def register_entry(ctx: RuleContext) -> Outcome:
         return Outcome(status=Status.NA, message_id="reg01.none")
     if ev.register_rows is None:
         return Outcome(status=Status.ERROR, message_id="reg01.unreadable", params={"file": ev.register_file},
-                       evidence=(Evidence(file=ev.register_file, note="register could not be read"),))  # fmt: skip
+                       evidence=(Evidence(file=ev.register_file, note="register could not be read"
+                                          + (f": {ev.register_error}" if ev.register_error else "")),))  # fmt: skip
     params = {"file": ev.register_file, "rows": len(ev.register_rows)}
     if not ev.register_rows:
         return Outcome(status=Status.FAIL, message_id="reg01.fail", params=params,
