@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ink import components, ink_mask
+from .inkbase import components, ink_mask
 
 SIDE_COVER = 0.7
 """Share of each side of a candidate box that must be covered by line ink."""
