@@ -402,10 +402,13 @@ def _box_row(ticks_: dict[str, str], box_first: bool = True, angle: float = 0.0)
     return img, words
 
 
+def _block(img):
+    return sheet_mod.Block(x0=0, x1=img.width, top=0, label_bottom=0, end=0, bottom=img.height,
+                           name_found=False)  # fmt: skip
+
+
 def _decide(img, words):
-    block = sheet_mod.Block(x0=0, x1=img.width, top=0, label_bottom=0, end=0, bottom=img.height,
-                            name_found=False)  # fmt: skip
-    return sheet_mod.read_decision(img, block, [sheet_mod.Line(words)], words)
+    return sheet_mod.read_decision(img, _block(img), [sheet_mod.Line(words)], words)
 
 
 def test_find_boxes_ignores_letters_and_finds_ticked_and_empty_boxes():
@@ -437,6 +440,25 @@ def test_one_word_unread_box_taken_by_position():
     img, words = _box_row({"setuju": "x"}, box_first=False)
     decision, state, conf, notes = _decide(img, [words[1]])
     assert decision == "setuju" and conf <= 0.8 and any("position" in n for n in notes)
+
+
+@pytest.mark.parametrize("which", ["setuju", "tolak", "both"])
+@pytest.mark.parametrize("box_first", [True, False])
+def test_box_read_as_part_of_its_word_is_still_that_words_box(which, box_first):
+    # Tesseract often reads a printed box and its word as one word ('[]Setuju', '(Tolak',
+    # 'Setuju[]'): the word's box then covers the tick box, and the box must still be paired
+    # with its own word, not left as "not told apart"
+    img, words = _box_row({"tolak": "check"}, box_first)
+    boxes = sheet_mod._row_boxes(img, words, _block(img))
+    assert len(boxes) == 2
+    swallowed = []
+    for w, b in zip(words, sorted(boxes), strict=True):
+        if which in (w.text.lower(), "both"):
+            x0, x1 = min(w.x, b[0]), max(w.x + w.w, b[0] + b[2])
+            w = _w(("[]" + w.text) if box_first else (w.text + "[]"), x0, w.y, x1 - x0, w.h)
+        swallowed.append(w)
+    decision, state, _conf, notes = _decide(img, swallowed)
+    assert (decision, state) == ("tolak", "clear"), notes
 
 
 def test_word_crossed_by_a_stroke_is_not_a_typed_decision():

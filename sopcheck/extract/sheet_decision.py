@@ -4,6 +4,7 @@ with its option word by position), or the typed or written word."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image
@@ -95,10 +96,33 @@ def _near_box(w: Word, boxes: list, side: str) -> tuple[tuple, float] | None:
     return best
 
 
+def _without_boxes(w: Word, boxes: list) -> Word:
+    """The word without a tick box that the OCR read as part of it ('[]Setuju', '(Tolak', 'Setuju[]'):
+    a box on the word's row whose width lies mostly (>= 60%) inside the word's span is cut off the
+    word's end nearer to it, so the gap to the word's own box is measured from its letters."""
+    x0, x1 = w.x, w.x + w.w
+    for b in boxes:
+        if b[1] > w.y + w.h or b[1] + b[3] < w.y:
+            continue
+        inside = min(x1, b[0] + b[2]) - max(x0, b[0])
+        if inside < 0.6 * b[2]:
+            continue
+        if b[0] + b[2] / 2 <= (x0 + x1) / 2:
+            x0 = max(x0, b[0] + b[2])
+        else:
+            x1 = min(x1, b[0])
+    if (x0, x1) == (w.x, w.x + w.w) or x1 - x0 < max(4, w.h // 2):
+        return w
+    return replace(w, x=x0, w=x1 - x0)
+
+
 def _assign_boxes(s_word: Word | None, t_word: Word | None, boxes: list) -> tuple | None:
     """(setuju box, tolak box) or None when it is not clear which box belongs to which option.
     With one option's word unread, the row must hold exactly two boxes: the read word's own box
-    (clearly nearer to it than the other) and the other option's."""
+    (clearly nearer to it than the other) and the other option's. A box the OCR read as part of
+    a word is cut off it first (``_without_boxes``)."""
+    s_word = _without_boxes(s_word, boxes) if s_word is not None else None
+    t_word = _without_boxes(t_word, boxes) if t_word is not None else None
     if s_word is not None and t_word is not None:
         found = []
         for side in ("left", "right"):
