@@ -420,6 +420,24 @@ def test_find_boxes_ignores_letters_and_finds_ticked_and_empty_boxes():
     assert all(abs(b.w - 31) <= 3 and abs(b.h - 31) <= 3 for b in boxes)
 
 
+@pytest.mark.parametrize(("width", "end"), [(5, (40, -8)), (7, (36, -6)), (7, (40, -8))])
+def test_box_found_when_a_thick_tick_runs_out_across_its_top_edge(width, end):
+    # a thick check whose long stroke leaves the box over its top edge leaves rows of long ink
+    # runs above the box: the outline is still found, at its printed place
+    from sopcheck.extract import ticks
+
+    img = Image.new("L", (200, 110), 255)
+    d = ImageDraw.Draw(img)
+    bx, by, s = 60, 40, 30
+    d.rectangle([bx, by, bx + s, by + s], outline=0, width=3)
+    tick = [(bx + 4, by + 14), (bx + 13, by + 27), (bx + end[0], by + end[1])]
+    d.line(tick, fill=0, width=width, joint="curve")
+    boxes = ticks.find_boxes(np.asarray(img, dtype=np.float32), 24.0)
+    assert len(boxes) == 1
+    b = boxes[0]
+    assert abs(b.x - bx) <= 2 and abs(b.y - by) <= 2 and abs(b.w - s) <= 3 and abs(b.h - s) <= 3
+
+
 @pytest.mark.parametrize("box_first", [True, False])
 @pytest.mark.parametrize("angle", [0.0, 3.0])
 def test_ticked_box_decides(box_first, angle):
