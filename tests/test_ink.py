@@ -6,6 +6,7 @@ import io
 import math
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from sopcheck.extract.ink import (
@@ -237,26 +238,74 @@ def test_a_round_signature_loop_is_not_a_stamp():
     assert call == "signed", feats
 
 
-def test_signature_inside_a_stamp_told_apart_by_colour():
-    # the whole signature lies on the stamp's disk: in grey it cannot be told from the stamp
+def test_signature_inside_a_stamp_told_apart_by_colour_and_by_geometry():
+    # the whole signature lies on the stamp's disk: colour tells it apart, and so does its
+    # geometry in grey (a thin stroke crossing the rings, not a ring, a letter or the emblem)
     img = _rgb_area()
     _colour_stamp(img, 40, 17, PURPLE)
     _colour_signature(img, 30, 16, BLACK_PEN, seed=4)
     grey, colour = _rgb_scan(img)
-    call_grey, _, f_grey = signature_presence(grey, dpi=DPI)
-    assert call_grey == "uncertain", f_grey  # never 'not_signed' with ink over the stamp
+    call_grey, conf_grey, f_grey = signature_presence(grey, dpi=DPI)
+    assert call_grey == "signed", f_grey
+    assert f_grey["pen_across_rings_px"] > 0 and conf_grey <= 0.85
     call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
     assert call == "signed", feats
     assert feats["pen_on_stamp_px"] > 0
 
 
-def test_blue_pen_on_blue_stamp_stays_in_review():
+def test_blue_pen_on_blue_stamp_told_apart_by_stroke_geometry():
+    # same hue: colour cannot split them, the stroke's geometry can
     img = _rgb_area()
     _colour_stamp(img, 40, 17, BLUE_STAMP)
     _colour_signature(img, 30, 16, BLUE_PEN, seed=4)
     grey, colour = _rgb_scan(img)
     call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
-    assert call == "uncertain", feats
+    assert call == "signed", feats
+    assert feats["pen_across_rings_px"] > 0
+
+
+def test_pen_short_of_the_rings_on_a_blue_stamp_stays_in_review():
+    # a few strokes inside the inner ring that never reach it: not told from the emblem
+    img = _rgb_area()
+    _colour_stamp(img, 40, 17, BLUE_STAMP)
+    layer = Image.new("L", img.size, 0)
+    ImageDraw.Draw(layer).line(
+        [(36 * MM, 14 * MM), (44 * MM, 20 * MM), (37 * MM, 21 * MM)], fill=255, width=4
+    )
+    img.paste(Image.new("RGB", img.size, BLUE_PEN), (0, 0), layer)
+    grey, colour = _rgb_scan(img)
+    call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
+    assert call != "signed", feats
+
+
+@pytest.mark.parametrize("blur", [0.5, 1.5, 2.5])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_stamp_alone_heavily_blurred_has_no_pen_across_its_rings(blur, seed):
+    # blurred lettering merges into arcs and touches the rings: still the stamp's, not a pen
+    img = _area(70, 40)
+    _stamp(img, 35, 20, r_mm=17)
+    a = img.filter(ImageFilter.GaussianBlur(blur))
+    call, _, feats = signature_presence(_scan(a, 1.0, seed), dpi=DPI)
+    assert call != "signed", feats
+    assert not feats.get("pen_across_rings_px"), feats
+
+
+def test_ring_pixels_are_the_rings_not_a_stroke_across_them():
+    from sopcheck.extract.inkstamp import ring_pixels
+
+    img = _area(60, 60)
+    _stamp(img, 30, 30, r_mm=15)
+    d = ImageDraw.Draw(img)
+    d.line([(10 * MM, 30 * MM), (50 * MM, 32 * MM)], fill=30, width=4)  # across the stamp
+    a = np.asarray(img) < 160
+    rings = ring_pixels(a, 30 * MM, 30 * MM, 0.4 * 15 * MM, 1.1 * 15 * MM)
+    yy, xx = np.mgrid[0 : a.shape[0], 0 : a.shape[1]]
+    dist = np.hypot(yy - 30 * MM, xx - 30 * MM) / MM
+    on_ring = a & ((np.abs(dist - 15) < 0.6) | (np.abs(dist - 10.5) < 0.6))
+    assert rings[on_ring].mean() > 0.9  # the two rings
+    stroke = a & (np.abs(yy / MM - (30 + (xx / MM - 10) / 20)) < 0.3) & (np.abs(dist - 15) > 1.5)
+    stroke &= np.abs(dist - 10.5) > 1.5
+    assert rings[stroke].mean() < 0.05  # the line across them, away from the crossings
 
 
 def test_coloured_stamp_alone_is_not_signed_with_colour():

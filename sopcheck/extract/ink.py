@@ -211,6 +211,10 @@ def signature_presence(
         )
         conf = float(np.clip(0.7 + 0.3 * margin, 0.7, 0.99))
         feats["reason"] = "pen strokes" + (" beside a stamp" if stamps else "")
+        if feats.get("pen_across_rings_px"):
+            # some of the strokes were told from the stamp by their geometry alone
+            conf = min(conf, 0.85)
+            feats["reason"] = "pen strokes across a stamp"
         return "signed", round(conf, 2), feats
     edge_mm = min(uy0, h - uy1) * mmpx if strokes else 0.0
     if (

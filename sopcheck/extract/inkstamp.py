@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .inkbase import components
+from .inkbase import _boundary, components
 
 FOREIGN_MM = 7.0
 STAMP_R_MM = (6.0, 32.0)
@@ -192,6 +192,165 @@ def _is_arc(labels, lab, bbox, mmpx: float, rng) -> bool:
     return float((np.abs(np.hypot(ys - cy, xs - cx) - r) < tol).mean()) >= 0.85
 
 
+PEN_WIDTH_MM = 1.5
+"""Pen strokes over a stamp are thinner than this on average (ballpoint 0.3-1 mm, blurred)."""
+
+
+RING_ARC_DEG = 40.0
+"""A ring is ink running round the stamp's centre at one radius (+-2 px) for >= this many degrees."""
+
+
+def ring_pixels(mask: np.ndarray, cy: float, cx: float, lo: float, hi: float) -> np.ndarray:
+    """The ink of a stamp's rings: ink that runs round the centre (cy, cx) at a radius between
+    ``lo`` and ``hi`` pixels, wandering by at most 2 pixels (a slightly oval print, a circle fitted
+    a pixel off), for >= RING_ARC_DEG degrees of arc. It is ``inkbase.strip_rules`` in polar
+    coordinates: a letter along the ring spans a few degrees, a pen stroke crosses the radius,
+    but a ring, even a faded or speckled one, keeps long arcs."""
+    h, w = mask.shape
+    out = np.zeros((h, w), dtype=bool)
+    lo = max(1.0, lo)
+    if hi <= lo:
+        return out
+    n_a = max(36, int(2 * np.pi * hi))
+    radii = np.arange(lo, hi + 1.0)
+    angles = np.arange(n_a) / n_a * 2 * np.pi - np.pi
+    py = np.rint(cy + radii[:, None] * np.sin(angles)).astype(int)
+    px = np.rint(cx + radii[:, None] * np.cos(angles)).astype(int)
+    ok = (py >= 0) & (py < h) & (px >= 0) & (px < w)
+    polar = np.zeros(py.shape, dtype=bool)
+    polar[ok] = mask[py[ok], px[ok]]
+    k = 2
+    wide = polar.copy()
+    for d in range(1, k + 1):
+        wide[d:] |= polar[:-d]
+        wide[:-d] |= polar[d:]
+    need = max(8, int(RING_ARC_DEG / 360 * n_a))
+    ext = np.concatenate([wide, wide[:, :need]], axis=1)  # runs through angle +-180 degrees
+    edge = np.zeros((ext.shape[0], ext.shape[1] + 2), dtype=np.int8)
+    edge[:, 1:-1] = ext
+    dd = np.diff(edge, axis=1)
+    rs, cs = np.nonzero(dd == 1)
+    _, ce = np.nonzero(dd == -1)
+    flag = np.zeros(polar.shape, dtype=bool)
+    for r, c0, c1 in zip(rs, cs, ce, strict=True):
+        if c1 - c0 < need:
+            continue
+        cols = np.arange(c0, c1) % n_a
+        for dr in range(-k, k + 1):
+            if 0 <= r + dr < flag.shape[0]:
+                flag[r + dr, cols] = True
+    flag &= polar
+    if not flag.any():
+        return out
+    ys, xs = np.nonzero(mask)
+    dist = np.hypot(ys - cy, xs - cx)
+    sel = (dist >= lo - 0.5) & (dist <= hi + 0.5)
+    ys, xs, dist = ys[sel], xs[sel], dist[sel]
+    ri = np.clip(np.rint(dist - lo).astype(int), 0, len(radii) - 1)
+    ai = np.rint((np.arctan2(ys - cy, xs - cx) + np.pi) / (2 * np.pi) * n_a).astype(int) % n_a
+    # a pixel is the ring's when a ring cell lies within a pixel of it (polar sampling is sparse)
+    hit = flag[ri, ai]
+    for dr, da in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        hit |= flag[np.clip(ri + dr, 0, len(radii) - 1), (ai + da) % n_a]
+    out[ys[hit], xs[hit]] = True
+    return out
+
+
+PEN_WIDTH_MM = 1.5
+"""Pen strokes over a stamp are thinner than this on average (ballpoint 0.3-1 mm, blurred)."""
+
+
+def ring_bands(
+    mask: np.ndarray, cy: float, cx: float, lo: float, hi: float
+) -> list[tuple[float, float]]:
+    """The radii (from, to) in pixels that a stamp's rings cover, between ``lo`` and ``hi``.
+
+    A ring is a radius at which ink runs round (almost) the whole visible circle: >= 90% of 72
+    angle bins within half a pixel of it; its band is the run of radii around it where that
+    share stays >= 40% (the ring's width, blurred). Lettering along a ring covers at most the arc
+    it is printed on, with gaps between the letters, so it is not a ring."""
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    if not len(ys) or hi <= lo:
+        return []
+    d = np.hypot(ys - cy, xs - cx)
+    near = (d >= lo - 1) & (d <= hi + 1)
+    d, ang = d[near], np.arctan2(ys[near] - cy, xs[near] - cx)
+    nb = 72
+    abin = ((ang + np.pi) / (2 * np.pi) * nb).astype(int) % nb
+    centres = (np.arange(nb) + 0.5) / nb * 2 * np.pi - np.pi
+    radii = np.arange(lo, hi + 0.5, 0.5)
+    cover = np.zeros(len(radii))
+    for i, rr in enumerate(radii):
+        by, bx = cy + rr * np.sin(centres), cx + rr * np.cos(centres)
+        visible = (by >= 0) & (by < h) & (bx >= 0) & (bx < w)
+        if visible.sum() < nb // 5:
+            continue
+        hit = np.zeros(nb, dtype=bool)
+        hit[abin[np.abs(d - rr) <= 0.5]] = True
+        cover[i] = (hit & visible).sum() / visible.sum()
+    out: list[tuple[float, float]] = []
+    i = 0
+    while i < len(radii):
+        if cover[i] < 0.4:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(radii) and cover[j + 1] >= 0.4:
+            j += 1
+        if cover[i : j + 1].max() >= 0.9:
+            out.append((float(radii[i]), float(radii[j])))
+        i = j + 1
+    return out
+
+
+def pen_across_rings(mask, dist, disk, rings: np.ndarray, radius, mmpx) -> np.ndarray:
+    """Pen ink written across a stamp, told from the stamp by its geometry alone (a grey scan, or
+    a pen of the stamp's colour): with the stamp's rings cut out, a stamp's own parts fall apart
+    into glyphs (< FOREIGN_MM) or stay within a band of radii (lettering along a ring, the emblem
+    in the centre). A pen stroke is a thin line (< PEN_WIDTH_MM wide) >= FOREIGN_MM across that
+    crosses the stamp (its radii spread over > 0.45 of the radius) and runs into a ring (it
+    continues across it). Returns the mask of those pieces (pixels of the rings excluded)."""
+    out = np.zeros(mask.shape, dtype=bool)
+    band = rings
+    if not band.any():
+        return out
+    ys, xs = np.nonzero(disk)
+    if not len(ys):
+        return out
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    sub = mask[y0:y1, x0:x1] & disk[y0:y1, x0:x1] & ~band[y0:y1, x0:x1]
+    labels, count = components(sub)
+    if not count:
+        return out
+    near = band[y0:y1, x0:x1].copy()
+    k = max(1, int(round(0.6 / mmpx)))  # a stroke cut by a ring ends next to it
+    for d in range(1, k + 1):
+        near[d:] |= band[y0:y1, x0:x1][:-d]
+        near[:-d] |= band[y0:y1, x0:x1][d:]
+        near[:, d:] |= band[y0:y1, x0:x1][:, :-d]
+        near[:, :-d] |= band[y0:y1, x0:x1][:, d:]
+    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    bnd_px = np.bincount(labels[_boundary(sub)], minlength=count + 1)
+    touching = np.bincount(labels[near & sub], minlength=count + 1)
+    dsub = dist[y0:y1, x0:x1]
+    for lb in range(1, count + 1):
+        if areas[lb] < 20 or not touching[lb]:
+            continue
+        py, px = np.nonzero(labels == lb)
+        size = max(py.max() - py.min(), px.max() - px.min()) * mmpx
+        if size < FOREIGN_MM:
+            continue
+        width = 2 * areas[lb] / max(bnd_px[lb], 1) * mmpx
+        if width > PEN_WIDTH_MM:
+            continue
+        dl = dsub[py, px]
+        if dl.max() - dl.min() <= 0.45 * radius:
+            continue
+        out[py + y0, px + x0] = True
+    return out
+
+
 def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
     """The round stamps in an area and the ink that is theirs: (stamps, inside, ring_off, foreign).
 
@@ -208,6 +367,7 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
     foreign = 0.0
     disks: list = []
     ring_px = np.zeros((h, w), dtype=bool)
+    geo = np.zeros((h, w), dtype=bool)
     for cy, cx, r, lab in stamps:
         # the found circle may be the inner ring of a stamp whose outer ring is cut off by the
         # area's edge: the letters between the rings are the stamp's too
@@ -236,6 +396,8 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
         if len(mostly):
             inside |= np.isin(labels, mostly)
         disks.append((dist, disk, max(r_out, r)))
+        rings = ring_pixels(mask, cy, cx, 0.4 * r, max(r_out, r) * 1.12 + 2)
+        geo |= pen_across_rings(mask, dist, disk, rings, max(r_out, r), mmpx)
         sel = labels == lab
         ring_px |= sel & (np.abs(dist - r) <= max(0.5 / mmpx, 1.5))
         py, px = np.nonzero(sel)
@@ -258,6 +420,10 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
         for dist, disk, radius in disks:
             on = np.bincount(flab[disk], minlength=fcount + 1)
             foreign = max(foreign, _foreign_on_stamp(flab, dist, disk, on, radius, mmpx))
+    if geo.any():
+        # pen strokes across the stamp told by their geometry are judged with the other ink
+        inside &= ~geo
+        feats["pen_across_rings_px"] = int(geo.sum())
     feats["stamp_ring_off"] = round(ring_off, 3)
     feats["on_stamp_mm"] = round(foreign, 1)
     return stamps, inside, ring_off, foreign
