@@ -343,3 +343,41 @@ def test_edge_text_bands_trims_a_date_line_but_not_a_signature():
     assert 4.5 * MM <= top <= 12 * MM, top
     assert bottom == scanned.height
     assert signature_presence(scanned.crop((0, top, scanned.width, bottom)), dpi=DPI)[0] == "signed"
+
+
+# ---------------------------------------------------------------- the own sheet's signature box
+
+
+def _wave(img: Image.Image, amp_mm: float, seed: int = 0) -> None:
+    """One gently curved pen stroke ~50 mm wide (a flat signature, a paraf): a low bump."""
+    rng = np.random.default_rng(seed)
+    pts = []
+    for t in np.linspace(0, 1, 200):
+        x = 15 + 50 * t
+        y = (
+            20
+            - amp_mm * math.exp(-(((t - 0.45) / 0.1) ** 2))
+            + 0.3 * amp_mm * math.exp(-(((t - 0.25) / 0.06) ** 2))
+            + 4 * t**2
+            + rng.normal(0, 0.02)
+        )
+        pts.append((x * MM, y * MM))
+    ImageDraw.Draw(img).line(pts, fill=30, width=round(0.45 * MM), joint="curve")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_flat_signature_in_the_signature_box_is_signed(seed):
+    img = _area(90, 34)
+    _wave(img, 14, seed)
+    scan = _scan(img, 0.5, seed)
+    call, _, feats = signature_presence(scan, dpi=DPI)
+    assert call == "uncertain", feats  # anywhere else, too flat to be sure
+    call, conf, feats = signature_presence(scan, dpi=DPI, signature_box=True)
+    assert call == "signed" and conf <= 0.8, feats
+
+
+def test_straight_stroke_in_the_signature_box_is_not_a_signature():
+    img = _area(90, 34)
+    ImageDraw.Draw(img).line([(12 * MM, 24 * MM), (75 * MM, 10 * MM)], fill=30, width=5)
+    call, _, feats = signature_presence(_scan(img, 0.0), dpi=DPI, signature_box=True)
+    assert call != "signed", feats

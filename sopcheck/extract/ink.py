@@ -73,6 +73,9 @@ TEXT_EDGE_MM = 8.0
 WINDING_MIN = 1.5
 WINDING_LEN_MM = 20.0
 """Or one stroke of at least WINDING_LEN_MM that winds (its own length / diagonal >= 1.5)."""
+BOX_TORT_MIN = 1.1
+BOX_LARGEST_MM = 15.0
+"""In a box kept for the signature: a stroke this large whose path is this curved is enough."""
 
 
 def signature_presence(
@@ -81,13 +84,17 @@ def signature_presence(
     *,
     dpi: float = DEFAULT_DPI,
     colour: Image.Image | None = None,
+    signature_box: bool = False,
 ) -> tuple[str, float, dict]:
     """Is there a handwritten signature in ``area``?
 
     ``mask_boxes`` are printed-text boxes (x, y, w, h) in the area's pixel coordinates; they are
     blanked before judging. ``colour``: the same area in colour (RGB), when the page has colour:
     pen strokes written over a stamp are then told from the stamp's ink by their colour
-    (``inkcolour.pen_over_stamp``). Returns (call, confidence, features) with call 'signed', 'not_signed'
+    (``inkcolour.pen_over_stamp``). ``signature_box``: the area is a printed box kept for the signature
+    alone (sopcheck's own sheet, placed from the layout): a long pen stroke that is only gently
+    curved (tortuosity >= BOX_TORT_MIN, one stroke >= BOX_LARGEST_MM) is a signature there too,
+    when no stamp is in the box; a straight stroke still is not. Returns (call, confidence, features) with call 'signed', 'not_signed'
     or 'uncertain'; features are the measurements the call rests on (millimetres).
     """
     a = _gray(area).copy()
@@ -216,6 +223,18 @@ def signature_presence(
             conf = min(conf, 0.85)
             feats["reason"] = "pen strokes across a stamp"
         return "signed", round(conf, 2), feats
+    if (
+        signature_box
+        and not stamps
+        and n_blobs == 0
+        and total >= SIGNED_LEN_MM
+        and largest >= BOX_LARGEST_MM
+        and span_w >= SIGNED_WIDTH_MM
+        and max(tort, wind) >= BOX_TORT_MIN
+    ):
+        # nothing but a signature belongs in the box: a flat, wave-like signature (a paraf)
+        feats["reason"] = "a long curved pen stroke in the signature box"
+        return "signed", 0.75, feats
     edge_mm = min(uy0, h - uy1) * mmpx if strokes else 0.0
     if (
         len(strokes) >= 4

@@ -196,16 +196,39 @@ PEN_WIDTH_MM = 1.5
 """Pen strokes over a stamp are thinner than this on average (ballpoint 0.3-1 mm, blurred)."""
 
 
-RING_ARC_DEG = 40.0
-"""A ring is ink running round the stamp's centre at one radius (+-2 px) for >= this many degrees."""
+RING_ARC_DEG = 15.0
+RING_SHARE = 0.55
+"""A ring: at one radius (+-2 px), arcs of ink of >= RING_ARC_DEG degrees each cover >= RING_SHARE of
+the visible circle."""
+
+
+def refine_circle(mask: np.ndarray, cy: float, cx: float, r: float, tol: float):
+    """(cy, cx, r) fitted by least squares to the ink within ``tol`` of the circle (twice): the
+    RANSAC circle rests on three pixels and can sit a few pixels off the ring's middle."""
+    ys, xs = np.nonzero(mask)
+    ys, xs = ys.astype(np.float64), xs.astype(np.float64)
+    for _ in range(2):
+        sel = np.abs(np.hypot(ys - cy, xs - cx) - r) <= tol
+        if sel.sum() < 30:
+            break
+        y, x = ys[sel], xs[sel]
+        a = np.stack([2 * x, 2 * y, np.ones_like(x)], axis=1)
+        sol, *_ = np.linalg.lstsq(a, x * x + y * y, rcond=None)
+        ncx, ncy = float(sol[0]), float(sol[1])
+        nr = float(np.sqrt(max(sol[2] + ncx * ncx + ncy * ncy, 0.0)))
+        if not np.isfinite(nr) or abs(nr - r) > tol or np.hypot(ncy - cy, ncx - cx) > tol:
+            break
+        cy, cx, r = ncy, ncx, nr
+    return cy, cx, r
 
 
 def ring_pixels(mask: np.ndarray, cy: float, cx: float, lo: float, hi: float) -> np.ndarray:
     """The ink of a stamp's rings: ink that runs round the centre (cy, cx) at a radius between
     ``lo`` and ``hi`` pixels, wandering by at most 2 pixels (a slightly oval print, a circle fitted
-    a pixel off), for >= RING_ARC_DEG degrees of arc. It is ``inkbase.strip_rules`` in polar
-    coordinates: a letter along the ring spans a few degrees, a pen stroke crosses the radius,
-    but a ring, even a faded or speckled one, keeps long arcs."""
+    a pixel off), in arcs of >= RING_ARC_DEG degrees that together cover >= RING_SHARE of the
+    circle. It is ``inkbase.strip_rules`` in polar coordinates: lettering along the ring leaves
+    gaps between its letters, a pen stroke follows one radius for a short arc at most, but a
+    ring, even a faded or speckled one, runs round most of the circle in long arcs."""
     h, w = mask.shape
     out = np.zeros((h, w), dtype=bool)
     lo = max(1.0, lo)
@@ -224,21 +247,22 @@ def ring_pixels(mask: np.ndarray, cy: float, cx: float, lo: float, hi: float) ->
     for d in range(1, k + 1):
         wide[d:] |= polar[:-d]
         wide[:-d] |= polar[d:]
-    need = max(8, int(RING_ARC_DEG / 360 * n_a))
-    ext = np.concatenate([wide, wide[:, :need]], axis=1)  # runs through angle +-180 degrees
+    need = max(4, int(RING_ARC_DEG / 360 * n_a))
+    ext = np.concatenate([wide, wide[:, :n_a]], axis=1)  # runs through angle +-180 degrees
     edge = np.zeros((ext.shape[0], ext.shape[1] + 2), dtype=np.int8)
     edge[:, 1:-1] = ext
     dd = np.diff(edge, axis=1)
     rs, cs = np.nonzero(dd == 1)
     _, ce = np.nonzero(dd == -1)
-    flag = np.zeros(polar.shape, dtype=bool)
+    arcs = np.zeros(polar.shape, dtype=bool)
     for r, c0, c1 in zip(rs, cs, ce, strict=True):
-        if c1 - c0 < need:
-            continue
-        cols = np.arange(c0, c1) % n_a
-        for dr in range(-k, k + 1):
-            if 0 <= r + dr < flag.shape[0]:
-                flag[r + dr, cols] = True
+        if c1 - c0 >= need and c0 < n_a:
+            arcs[r, np.arange(c0, min(c1, c0 + n_a)) % n_a] = True
+    visible = ok.sum(axis=1)
+    ring_rows = np.nonzero((arcs.sum(axis=1) >= RING_SHARE * visible) & (visible >= n_a // 5))[0]
+    flag = np.zeros(polar.shape, dtype=bool)
+    for r in ring_rows:
+        flag[max(0, r - k) : r + k + 1] |= arcs[r]
     flag &= polar
     if not flag.any():
         return out
@@ -396,7 +420,8 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
         if len(mostly):
             inside |= np.isin(labels, mostly)
         disks.append((dist, disk, max(r_out, r)))
-        rings = ring_pixels(mask, cy, cx, 0.4 * r, max(r_out, r) * 1.12 + 2)
+        fy, fx, fr = refine_circle(labels == lab, cy, cx, r, max(0.6 / mmpx, 2.0))
+        rings = ring_pixels(mask, fy, fx, 0.55 * fr, max(r_out, r) * 1.12 + 2)
         geo |= pen_across_rings(mask, dist, disk, rings, max(r_out, r), mmpx)
         sel = labels == lab
         ring_px |= sel & (np.abs(dist - r) <= max(0.5 / mmpx, 1.5))
