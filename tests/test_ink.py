@@ -381,3 +381,44 @@ def test_straight_stroke_in_the_signature_box_is_not_a_signature():
     ImageDraw.Draw(img).line([(12 * MM, 24 * MM), (75 * MM, 10 * MM)], fill=30, width=5)
     call, _, feats = signature_presence(_scan(img, 0.0), dpi=DPI, signature_box=True)
     assert call != "signed", feats
+
+
+def _sheetgen_stamp_and_signature(seed: int, signed: bool = True) -> Image.Image:
+    """A stamp of uneven, speckled ink (sheetgen's) with a signature over it, scanned grey."""
+    import random
+
+    from sopcheck import sheetgen
+
+    rng = random.Random(seed)
+    w, h = 480, 290
+    layer = Image.new("RGB", (w, h), "white")
+    r = h * rng.uniform(0.45, 0.62)
+    cx = rng.uniform(r * 0.6, w - r * 0.6)
+    sheetgen.draw_stamp(layer, (cx, h * rng.uniform(0.3, 0.7)), min(r, w * 0.3), rng)
+    sw = w * rng.uniform(0.45, 0.75)
+    sx = rng.uniform(0.05, 0.9) * (w - sw)
+    box = (round(sx), round(h * 0.1), round(sx + sw), round(h * 0.9))
+    if signed:
+        sheetgen.draw_signature(layer, box, rng)
+    img = layer.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.3)))
+    a = np.asarray(img, dtype=np.float32) * rng.uniform(0.8, 1.0)
+    a += np.random.default_rng(seed).normal(0, rng.uniform(2, 10), a.shape)
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(
+        buf, "JPEG", quality=rng.randint(40, 90)
+    )
+    return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
+
+def test_pen_across_a_stamp_whose_rings_faded_into_short_arcs():
+    # the stamp's ring is found (a circle of ink), but faded and speckled it keeps no long arc
+    # at one radius: the found circle is cut out all the same, so the pen across it is seen
+    call, _, feats = signature_presence(_sheetgen_stamp_and_signature(149), dpi=DPI)
+    assert feats["stamps"] >= 1, feats
+    assert call == "signed", feats
+
+
+@pytest.mark.parametrize("seed", range(0, 40, 3))
+def test_sheetgen_stamp_alone_is_never_signed(seed):
+    call, _, feats = signature_presence(_sheetgen_stamp_and_signature(seed, False), dpi=DPI)
+    assert call != "signed", feats

@@ -422,6 +422,12 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
         disks.append((dist, disk, max(r_out, r)))
         fy, fx, fr = refine_circle(labels == lab, cy, cx, r, max(0.6 / mmpx, 2.0))
         rings = ring_pixels(mask, fy, fx, 0.55 * fr, max(r_out, r) * 1.12 + 2)
+        # the circle found and the outer ring are rings even where faded into short arcs
+        fdist = np.hypot(yy - fy, xx - fx)
+        rtol = max(0.5 / mmpx, 2.0)
+        rings |= mask & (np.abs(fdist - fr) <= rtol)
+        if r_out > r:
+            rings |= mask & (np.abs(fdist - r_out) <= rtol)
         geo |= pen_across_rings(mask, dist, disk, rings, max(r_out, r), mmpx)
         sel = labels == lab
         ring_px |= sel & (np.abs(dist - r) <= max(0.5 / mmpx, 1.5))
