@@ -621,3 +621,33 @@ def test_the_reason_a_date_is_not_used_is_the_true_one():
     assert sheet_mod.date_notes(*_read_date(img, words)) == [
         "date crossed by a pen stroke: not used"
     ]
+
+
+# ---------------------------------------------------------------- the signature area
+
+
+def test_a_signature_read_as_a_tall_word_does_not_cut_the_signature_area():
+    # Tesseract read the signature as a 2-letter 'word' 5 lines high with confidence 0.62:
+    # it is not printed text, so the area is not cut above it
+    from sopcheck.extract.sheet_signature import signature_area, text_words
+
+    block = sheet_mod.Block(x0=0, x1=900, top=0, label_bottom=100, end=420, bottom=470,
+                            name_found=True)  # fmt: skip
+    words = [
+        _w("Tanggal:", 200, 120, 110, 20),
+        _w("13", 320, 120, 30, 20),
+        _w("cw", 300, 240, 290, 130, conf=0.62),  # the signature
+    ]
+    x, y, w, h = signature_area(block, text_words(words, 20), 20)
+    assert y <= 240 and y + h >= 370  # the whole signature is in the area
+    assert sheet_mod._is_printed(words[2])  # (taken for print without the height test)
+
+
+def test_an_area_too_low_for_a_signature_is_never_called_empty():
+    from sopcheck.extract.sheet_signature import judge_signature
+
+    page = Image.new("L", (900, 400), 250)
+    call, _, _, notes = judge_signature(page, (10, 10, 800, 60), [])  # 7.6 mm high
+    assert call == "uncertain" and any("mm high" in n for n in notes)
+    call, _, _, _ = judge_signature(page, (10, 10, 800, 300), [])  # 38 mm: empty
+    assert call == "not_signed"

@@ -47,6 +47,7 @@ from .sheet_signature import (  # noqa: F401
     _masked_area,
     judge_signature,
     signature_area,
+    text_words,
     trim_region,
 )
 from .sheet_words import (  # noqa: F401
@@ -119,15 +120,16 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=No
         rnotes: list[str] = []
         block = blocks[role.id]
         lh = max(c.box[3], 8)
-        region = signature_area(block, words, lh)
-        region = trim_region(img, region, words, lh)
+        printed = text_words(words, lh)
+        region = signature_area(block, printed, lh)
+        region = trim_region(img, region, printed, lh)
         if not block.name_found:
             rnotes.append(
                 "no name / NIP line below the label: signature area is a fixed share of the page"
             )
         idx = next((i for i, p in enumerate(pages) if p.number == c.page), None)
         colour = colours[idx] if colours and idx is not None and idx < len(colours) else None
-        sig, sconf, crop, n = judge_signature(img, region, words, colour)
+        sig, sconf, crop, n = judge_signature(img, region, printed, colour)
         rnotes += n
         decision, dstate, dconf, n = read_decision(img, block, lines, words)
         rnotes += n

@@ -13,6 +13,16 @@ from .sheet_blocks import Block, mask_rules
 from .sheet_words import _in_col, _is_printed
 
 CROP_MAX = 480
+MIN_AREA_MM = 12.0
+"""A signature area lower than this (millimetres) is never called empty: a signature does not fit."""
+TALL_WORD = 2.5
+"""An OCR 'word' taller than this many label heights is handwriting read as text, not print."""
+
+
+def text_words(words: list[Word], line_h: float) -> list[Word]:
+    """The words that may be printed text: not much taller than the label's line (Tesseract reads
+    a signature as a 'word' now and then, e.g. 'cw' 5 lines high, with a fair confidence)."""
+    return [w for w in words if w.h <= TALL_WORD * line_h]
 
 
 def signature_area(block: Block, words: list[Word], label_h: int) -> tuple[int, int, int, int]:
@@ -118,5 +128,9 @@ def judge_signature(
         return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
     if call not in ("signed", "not_signed", "uncertain"):
         call = "uncertain"
+    if call == "not_signed" and _features.get("height_mm", MIN_AREA_MM) < MIN_AREA_MM:
+        # too low to hold a signature: the area was not found right, its emptiness proves nothing
+        call, conf = "uncertain", min(conf, 0.3)
+        _features["reason"] = f"signature area only {_features['height_mm']} mm high"
     notes = [f"signature: {_features.get('reason', 'uncertain')}"] if call == "uncertain" else []
     return call, float(conf), crop, notes
