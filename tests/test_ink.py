@@ -422,3 +422,28 @@ def test_pen_across_a_stamp_whose_rings_faded_into_short_arcs():
 def test_sheetgen_stamp_alone_is_never_signed(seed):
     call, _, feats = signature_presence(_sheetgen_stamp_and_signature(seed, False), dpi=DPI)
     assert call != "signed", feats
+
+
+def _broken_stamp(img: Image.Image, cx_mm: float, cy_mm: float, r_mm: float = 15) -> None:
+    """_stamp's lettering and emblem, its rings printed as arcs with gaps (faded ink)."""
+    _stamp(img, cx_mm, cy_mm, r_mm=r_mm, colour=95)
+    d = ImageDraw.Draw(img)
+    cx, cy, r = cx_mm * MM, cy_mm * MM, r_mm * MM
+    for f in (1.0, 0.7):  # blank a gap every 72 degrees on both rings
+        rr = r * f
+        for k in range(5):
+            a0 = 72 * k + 20
+            d.arc(
+                [cx - rr, cy - rr, cx + rr, cy + rr], a0, a0 + 14, fill=242, width=round(1.2 * MM)
+            )
+
+
+def test_stamp_whose_rings_broke_into_arcs_is_a_stamp():
+    img = _area(70, 40)
+    _broken_stamp(img, 35, 20)
+    call, _, feats = signature_presence(_scan(img, 1.0), dpi=DPI)
+    assert feats["stamps"] == 1, feats
+    assert call == "not_signed", feats
+    _signature(img, 22, 20, seed=2, colour=25, span_mm=40)  # and a signature over it
+    call, _, feats = signature_presence(_scan(img, 1.0), dpi=DPI)
+    assert call == "signed", feats

@@ -79,6 +79,8 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
         if not _stamp_evidence(labels, bboxes, count, lab, cy, cx, r, mmpx):
             continue  # a round loop of a signature, not a stamp
         found.append((cy, cx, r, lab))
+    if not found:
+        found = _stamp_from_arcs(labels, count, bboxes, mmpx, rng)
     # keep the outer circle when two rings share a centre
     found.sort(key=lambda c: -c[2])
     out: list[tuple[float, float, float, int]] = []
@@ -87,6 +89,56 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
             continue
         out.append(c)
     return out
+
+
+def _stamp_from_arcs(labels, count, bboxes, mmpx, rng):
+    """A stamp whose ring broke into arcs (faded, speckled ink): the pieces of ink that each lie
+    on one circle of a stamp's size (>= 85% of their pixels within 0.6 mm of it) are pooled; a
+    circle through the pool (RANSAC, then least squares) is a ring when its arcs cover >= 75% of
+    it and the stamp's other parts are there (tried for two rings). Returns [(cy, cx, r, label of
+    the largest arc)] or []."""
+    tol = max(0.6 / mmpx, 2.0)
+    arcs = []
+    for lab in range(1, count + 1):
+        y0, x0, y1, x1 = bboxes[lab]
+        size = max(y1 - y0, x1 - x0) * mmpx
+        if size < 5.0 or size > 2 * STAMP_R_MM[1] * 2.5:
+            continue
+        ys, xs = np.nonzero(labels[y0:y1, x0:x1] == lab)
+        if len(ys) < 30:
+            continue
+        ys = ys.astype(np.float64) + y0
+        xs = xs.astype(np.float64) + x0
+        fit = _fit_circle(ys, xs, tol, rng)
+        if fit is None:
+            continue
+        cy, cx, r = fit
+        if not (STAMP_R_MM[0] <= r * mmpx <= STAMP_R_MM[1]):
+            continue
+        if float((np.abs(np.hypot(ys - cy, xs - cx) - r) < tol).mean()) < 0.85:
+            continue
+        arcs.append((cy, cx, r, lab, ys, xs))
+    if len(arcs) < 2:
+        return []
+    ys = np.concatenate([a[4] for a in arcs])
+    xs = np.concatenate([a[5] for a in arcs])
+    lab = max(arcs, key=lambda a: len(a[4]))[3]
+    for _ in range(2):  # the outer ring, then the inner one
+        fit = _fit_circle(ys, xs, tol, rng)
+        if fit is None:
+            return []
+        gy, gx, gr = refine_points(ys, xs, *fit, tol)
+        on = np.abs(np.hypot(ys - gy, xs - gx) - gr) < tol
+        if (
+            STAMP_R_MM[0] <= gr * mmpx <= STAMP_R_MM[1]
+            and _coverage(ys, xs, gy, gx, gr, tol, labels.shape) >= 0.75
+            and _stamp_evidence(labels, bboxes, count, lab, gy, gx, gr, mmpx)
+        ):
+            return [(gy, gx, gr, lab)]
+        ys, xs = ys[~on], xs[~on]
+        if len(ys) < 30:
+            break
+    return []
 
 
 def _ring_radii(
@@ -206,7 +258,11 @@ def refine_circle(mask: np.ndarray, cy: float, cx: float, r: float, tol: float):
     """(cy, cx, r) fitted by least squares to the ink within ``tol`` of the circle (twice): the
     RANSAC circle rests on three pixels and can sit a few pixels off the ring's middle."""
     ys, xs = np.nonzero(mask)
-    ys, xs = ys.astype(np.float64), xs.astype(np.float64)
+    return refine_points(ys.astype(np.float64), xs.astype(np.float64), cy, cx, r, tol)
+
+
+def refine_points(ys, xs, cy: float, cx: float, r: float, tol: float):
+    """``refine_circle`` on ink pixels given as coordinates."""
     for _ in range(2):
         sel = np.abs(np.hypot(ys - cy, xs - cx) - r) <= tol
         if sel.sum() < 30:
