@@ -80,7 +80,8 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
             continue  # a round loop of a signature, not a stamp
         found.append((cy, cx, r, lab))
     if not found:
-        found = _stamp_from_arcs(labels, count, bboxes, mmpx, rng)
+        # its own random stream: the shared one goes on to judge the area's arcs as before
+        found = _stamp_from_arcs(labels, count, bboxes, mmpx, np.random.default_rng(1))
     # keep the outer circle when two rings share a centre
     found.sort(key=lambda c: -c[2])
     out: list[tuple[float, float, float, int]] = []
