@@ -291,7 +291,7 @@ def test_stamp_alone_heavily_blurred_has_no_pen_across_its_rings(blur, seed):
 
 
 def test_ring_pixels_are_the_rings_not_a_stroke_across_them():
-    from sopcheck.extract.inkstamp import ring_pixels
+    from sopcheck.extract.inkrings import ring_pixels
 
     img = _area(60, 60)
     _stamp(img, 30, 30, r_mm=15)

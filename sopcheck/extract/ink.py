@@ -12,17 +12,21 @@ thresholds apply to a 150 dpi phone photo and a 300 dpi scan:
 - straight runs of ink over half the area and >= 20 mm (table rules, underlines; +-2 px of
   wander for a photo's slant) are removed, with what is left of them;
 - a round official stamp (cap) is found as a circle (RANSAC fit, >= 75% of its circumference
-  inked, radius 6-32 mm) with a stamp's other parts (a second concentric ring or lettering):
-  everything on its disk is the stamp, unless the page has colour and the ink differs from the
-  stamp's ring colour (``inkcolour``: a pen over the stamp). Ink outside is judged like any other
-  ink, so a signature over a stamp still counts; pen-sized ink over the stamp that colour cannot
-  split, or ink joined to the ring inside it, makes the call 'uncertain', never 'not_signed';
+  inked, from one ring or from its arcs where the ink faded, radius 6-32 mm) with a stamp's other
+  parts (a second concentric ring or lettering): everything on its disk is the stamp, except pen
+  ink told apart by colour where the page has it (``inkcolour``) or by geometry on any page (a
+  thin stroke crossing the stamp into a ring once the rings are cut out: ``inkrings``). Ink
+  outside is judged like any other ink, so a signature over a stamp still counts; pen-sized ink
+  over the stamp that neither splits, or ink joined to the ring inside it, makes the call
+  'uncertain', never 'not_signed';
 - a piece of a circle (a stamp's ring outside the area) is not a stroke; glyph-sized marks on
   one line at the area's edge are a text line the OCR missed;
 - a signature is >= 35 mm of curved pen stroke (the major strokes wind, or one long stroke does),
   >= 10 mm wide, with one stroke >= 6 mm across.
   Little or no stroke (< 8 mm) is 'not_signed'; anything in between, printed text left over
-  (many small characters), smudges or straight strokes only are 'uncertain', never 'signed'.
+  (many small characters), smudges or straight strokes only are 'uncertain', never 'signed';
+- in a box kept for the signature alone (``signature_box``: sopcheck's own sheet), one long,
+  only gently curved stroke (a flat signature) is enough.
 """
 
 from __future__ import annotations

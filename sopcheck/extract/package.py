@@ -58,7 +58,7 @@ SHEET_MODULES = (
     "sopcheck.dates", "sopcheck.extract.ticks",
     "sopcheck.extract.sheet_words", "sopcheck.extract.sheet_blocks", "sopcheck.extract.sheet_signature",
     "sopcheck.extract.sheet_decision", "sopcheck.extract.sheet_dates", "sopcheck.extract.inkbase",
-    "sopcheck.extract.inkstamp", "sopcheck.extract.inkticks",
+    "sopcheck.extract.inkstamp", "sopcheck.extract.inkticks", "sopcheck.extract.inkrings",
 )  # fmt: skip
 
 
