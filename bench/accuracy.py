@@ -1,6 +1,7 @@
 """How well sopcheck reads approval sheets, measured on generated sheets with known truth (issue 3).
 
     python bench/accuracy.py [--n 20] [--seed 1] [--kinds own,free] [--jobs 2] [--keep DIR]
+                             [--misses DIR]
 
 For each kind ('own': sopcheck's own template printed, filled in and scanned; 'free': other layouts
 that name the roles) it generates N sheets with ``sopcheck/sheetgen.py``, reads each with
@@ -71,7 +72,7 @@ def _signature_outcome(signed: bool, rr) -> str:
 
 def evaluate(job: tuple[str, int, str, str | None, dict]) -> dict[str, Any]:
     """Generate one sheet, read it, compare. Runs in a worker process."""
-    kind, seed, tmp, keep, options = job
+    kind, seed, tmp, keep, misses, options = job
     import sopcheck
     from sopcheck import sheetgen
 
@@ -132,6 +133,8 @@ def evaluate(job: tuple[str, int, str, str | None, dict]) -> dict[str, Any]:
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         sheet.write(Path(keep) / f"{kind}-{seed}{sheet.suffix}")
+    if misses:
+        write_misses(Path(misses), f"{kind}-{seed}", sheet, where, error, roles, got)
     cond = f"{t['layout']}/{deg['profile']}" + (f"/turn{deg['turn']}" if deg["turn"] else "")
     return {
         "kind": kind,
@@ -143,6 +146,39 @@ def evaluate(job: tuple[str, int, str, str | None, dict]) -> dict[str, Any]:
         "error": error,
         "roles": roles,
     }
+
+
+def _missed(r: dict) -> bool:
+    return not r["found"] or r["signature"] != "correct" or r["decision"] != "correct"
+
+
+def write_misses(folder: Path, name: str, sheet, where: str, error, roles, got) -> None:
+    """For a sheet with a missed role (not found, or a signature or decision call not correct):
+    the sheet itself, and per missed role the crop the reader judged (``NAME-ROLE.png``) and its
+    truth and reading (``NAME-ROLE.txt``)."""
+    bad = [r for r in roles if _missed(r)]
+    if not bad and not error:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    sheet.write(folder / f"{name}{sheet.suffix}")
+    for r in bad:
+        rr = got.get(r["role"])
+        crop = getattr(rr, "signature_crop", None) if rr else None
+        if crop:
+            (folder / f"{name}-{r['role']}.png").write_bytes(crop)
+        lines = [
+            where,
+            f"role {r['role']}: found={r['found']} region={getattr(rr, 'region', None)}",
+            f"signature: truth {r['signature_kind']} (signed={r['signed']}), "
+            f"read {r['signature_call']} ({getattr(rr, 'signature_confidence', None)}): "
+            f"{r['signature']}",
+            f"decision: truth {r['decision_truth']}, read {r['decision_read']}: {r['decision']}",
+            f"date: truth {r['date_truth']} ({r['date_style']}), read {r['date_read']}: {r['date']}",
+            *(f"note: {n}" for n in r["notes"]),
+        ]
+        (folder / f"{name}-{r['role']}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if error:
+        (folder / f"{name}-error.txt").write_text(f"{where}\n{error}\n", encoding="utf-8")
 
 
 def _pct(a: int, b: int) -> str:
@@ -281,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", default="own,free", help="own,free")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", help="also write the generated sheets into this folder")
+    ap.add_argument(
+        "--misses",
+        help="write each sheet with a missed role, the role's crop and its truth and reading here",
+    )
     ap.add_argument("--failures", type=int, default=25, help="failure cases to list (default 25)")
     ap.add_argument(
         "--reviews", action="store_true", help="also list the signature/decision calls in review"
@@ -309,7 +349,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sopcheck-bench-") as tmp:
         for kind in kinds:
             options = {k: v for k, v in (("profile", args.profile), ("layout", args.layout)) if v}
-            jobs = [(kind, args.seed * 100_000 + i, tmp, args.keep, options) for i in range(args.n)]
+            jobs = [
+                (kind, args.seed * 100_000 + i, tmp, args.keep, args.misses, options)
+                for i in range(args.n)
+            ]
             t0 = time.perf_counter()
             if args.jobs > 1:
                 with ProcessPoolExecutor(max_workers=args.jobs) as ex:

@@ -6,6 +6,7 @@ import io
 import math
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from sopcheck.extract.ink import (
@@ -237,26 +238,74 @@ def test_a_round_signature_loop_is_not_a_stamp():
     assert call == "signed", feats
 
 
-def test_signature_inside_a_stamp_told_apart_by_colour():
-    # the whole signature lies on the stamp's disk: in grey it cannot be told from the stamp
+def test_signature_inside_a_stamp_told_apart_by_colour_and_by_geometry():
+    # the whole signature lies on the stamp's disk: colour tells it apart, and so does its
+    # geometry in grey (a thin stroke crossing the rings, not a ring, a letter or the emblem)
     img = _rgb_area()
     _colour_stamp(img, 40, 17, PURPLE)
     _colour_signature(img, 30, 16, BLACK_PEN, seed=4)
     grey, colour = _rgb_scan(img)
-    call_grey, _, f_grey = signature_presence(grey, dpi=DPI)
-    assert call_grey == "uncertain", f_grey  # never 'not_signed' with ink over the stamp
+    call_grey, conf_grey, f_grey = signature_presence(grey, dpi=DPI)
+    assert call_grey == "signed", f_grey
+    assert f_grey["pen_across_rings_px"] > 0 and conf_grey <= 0.85
     call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
     assert call == "signed", feats
     assert feats["pen_on_stamp_px"] > 0
 
 
-def test_blue_pen_on_blue_stamp_stays_in_review():
+def test_blue_pen_on_blue_stamp_told_apart_by_stroke_geometry():
+    # same hue: colour cannot split them, the stroke's geometry can
     img = _rgb_area()
     _colour_stamp(img, 40, 17, BLUE_STAMP)
     _colour_signature(img, 30, 16, BLUE_PEN, seed=4)
     grey, colour = _rgb_scan(img)
     call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
-    assert call == "uncertain", feats
+    assert call == "signed", feats
+    assert feats["pen_across_rings_px"] > 0
+
+
+def test_pen_short_of_the_rings_on_a_blue_stamp_stays_in_review():
+    # a few strokes inside the inner ring that never reach it: not told from the emblem
+    img = _rgb_area()
+    _colour_stamp(img, 40, 17, BLUE_STAMP)
+    layer = Image.new("L", img.size, 0)
+    ImageDraw.Draw(layer).line(
+        [(36 * MM, 14 * MM), (44 * MM, 20 * MM), (37 * MM, 21 * MM)], fill=255, width=4
+    )
+    img.paste(Image.new("RGB", img.size, BLUE_PEN), (0, 0), layer)
+    grey, colour = _rgb_scan(img)
+    call, _, feats = signature_presence(grey, dpi=DPI, colour=colour)
+    assert call != "signed", feats
+
+
+@pytest.mark.parametrize("blur", [0.5, 1.5, 2.5])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_stamp_alone_heavily_blurred_has_no_pen_across_its_rings(blur, seed):
+    # blurred lettering merges into arcs and touches the rings: still the stamp's, not a pen
+    img = _area(70, 40)
+    _stamp(img, 35, 20, r_mm=17)
+    a = img.filter(ImageFilter.GaussianBlur(blur))
+    call, _, feats = signature_presence(_scan(a, 1.0, seed), dpi=DPI)
+    assert call != "signed", feats
+    assert not feats.get("pen_across_rings_px"), feats
+
+
+def test_ring_pixels_are_the_rings_not_a_stroke_across_them():
+    from sopcheck.extract.inkrings import ring_pixels
+
+    img = _area(60, 60)
+    _stamp(img, 30, 30, r_mm=15)
+    d = ImageDraw.Draw(img)
+    d.line([(10 * MM, 30 * MM), (50 * MM, 32 * MM)], fill=30, width=4)  # across the stamp
+    a = np.asarray(img) < 160
+    rings = ring_pixels(a, 30 * MM, 30 * MM, 0.4 * 15 * MM, 1.1 * 15 * MM)
+    yy, xx = np.mgrid[0 : a.shape[0], 0 : a.shape[1]]
+    dist = np.hypot(yy - 30 * MM, xx - 30 * MM) / MM
+    on_ring = a & ((np.abs(dist - 15) < 0.6) | (np.abs(dist - 10.5) < 0.6))
+    assert rings[on_ring].mean() > 0.9  # the two rings
+    stroke = a & (np.abs(yy / MM - (30 + (xx / MM - 10) / 20)) < 0.3) & (np.abs(dist - 15) > 1.5)
+    stroke &= np.abs(dist - 10.5) > 1.5
+    assert rings[stroke].mean() < 0.05  # the line across them, away from the crossings
 
 
 def test_coloured_stamp_alone_is_not_signed_with_colour():
@@ -294,3 +343,107 @@ def test_edge_text_bands_trims_a_date_line_but_not_a_signature():
     assert 4.5 * MM <= top <= 12 * MM, top
     assert bottom == scanned.height
     assert signature_presence(scanned.crop((0, top, scanned.width, bottom)), dpi=DPI)[0] == "signed"
+
+
+# ---------------------------------------------------------------- the own sheet's signature box
+
+
+def _wave(img: Image.Image, amp_mm: float, seed: int = 0) -> None:
+    """One gently curved pen stroke ~50 mm wide (a flat signature, a paraf): a low bump."""
+    rng = np.random.default_rng(seed)
+    pts = []
+    for t in np.linspace(0, 1, 200):
+        x = 15 + 50 * t
+        y = (
+            20
+            - amp_mm * math.exp(-(((t - 0.45) / 0.1) ** 2))
+            + 0.3 * amp_mm * math.exp(-(((t - 0.25) / 0.06) ** 2))
+            + 4 * t**2
+            + rng.normal(0, 0.02)
+        )
+        pts.append((x * MM, y * MM))
+    ImageDraw.Draw(img).line(pts, fill=30, width=round(0.45 * MM), joint="curve")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_flat_signature_in_the_signature_box_is_signed(seed):
+    img = _area(90, 34)
+    _wave(img, 14, seed)
+    scan = _scan(img, 0.5, seed)
+    call, _, feats = signature_presence(scan, dpi=DPI)
+    assert call == "uncertain", feats  # anywhere else, too flat to be sure
+    call, conf, feats = signature_presence(scan, dpi=DPI, signature_box=True)
+    assert call == "signed" and conf <= 0.8, feats
+
+
+def test_straight_stroke_in_the_signature_box_is_not_a_signature():
+    img = _area(90, 34)
+    ImageDraw.Draw(img).line([(12 * MM, 24 * MM), (75 * MM, 10 * MM)], fill=30, width=5)
+    call, _, feats = signature_presence(_scan(img, 0.0), dpi=DPI, signature_box=True)
+    assert call != "signed", feats
+
+
+def _sheetgen_stamp_and_signature(seed: int, signed: bool = True) -> Image.Image:
+    """A stamp of uneven, speckled ink (sheetgen's) with a signature over it, scanned grey."""
+    import random
+
+    from sopcheck import sheetgen
+
+    rng = random.Random(seed)
+    w, h = 480, 290
+    layer = Image.new("RGB", (w, h), "white")
+    r = h * rng.uniform(0.45, 0.62)
+    cx = rng.uniform(r * 0.6, w - r * 0.6)
+    sheetgen.draw_stamp(layer, (cx, h * rng.uniform(0.3, 0.7)), min(r, w * 0.3), rng)
+    sw = w * rng.uniform(0.45, 0.75)
+    sx = rng.uniform(0.05, 0.9) * (w - sw)
+    box = (round(sx), round(h * 0.1), round(sx + sw), round(h * 0.9))
+    if signed:
+        sheetgen.draw_signature(layer, box, rng)
+    img = layer.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.3)))
+    a = np.asarray(img, dtype=np.float32) * rng.uniform(0.8, 1.0)
+    a += np.random.default_rng(seed).normal(0, rng.uniform(2, 10), a.shape)
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(
+        buf, "JPEG", quality=rng.randint(40, 90)
+    )
+    return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
+
+def test_pen_across_a_stamp_whose_rings_faded_into_short_arcs():
+    # the stamp's ring is found (a circle of ink), but faded and speckled it keeps no long arc
+    # at one radius: the found circle is cut out all the same, so the pen across it is seen
+    call, _, feats = signature_presence(_sheetgen_stamp_and_signature(149), dpi=DPI)
+    assert feats["stamps"] >= 1, feats
+    assert call == "signed", feats
+
+
+@pytest.mark.parametrize("seed", range(0, 40, 3))
+def test_sheetgen_stamp_alone_is_never_signed(seed):
+    call, _, feats = signature_presence(_sheetgen_stamp_and_signature(seed, False), dpi=DPI)
+    assert call != "signed", feats
+
+
+def _broken_stamp(img: Image.Image, cx_mm: float, cy_mm: float, r_mm: float = 15) -> None:
+    """_stamp's lettering and emblem, its rings printed as arcs with gaps (faded ink)."""
+    _stamp(img, cx_mm, cy_mm, r_mm=r_mm, colour=95)
+    d = ImageDraw.Draw(img)
+    cx, cy, r = cx_mm * MM, cy_mm * MM, r_mm * MM
+    for f in (1.0, 0.7):  # blank a gap every 72 degrees on both rings
+        rr = r * f
+        for k in range(5):
+            a0 = 72 * k + 20
+            d.arc(
+                [cx - rr, cy - rr, cx + rr, cy + rr], a0, a0 + 14, fill=242, width=round(1.2 * MM)
+            )
+
+
+def test_stamp_whose_rings_broke_into_arcs_is_a_stamp():
+    img = _area(70, 40)
+    _broken_stamp(img, 35, 20)
+    call, _, feats = signature_presence(_scan(img, 1.0), dpi=DPI)
+    assert feats["stamps"] == 1, feats
+    assert call == "not_signed", feats
+    _signature(img, 22, 20, seed=2, colour=25, span_mm=40)  # and a signature over it
+    call, _, feats = signature_presence(_scan(img, 1.0), dpi=DPI)
+    assert call == "signed", feats

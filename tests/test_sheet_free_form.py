@@ -404,10 +404,13 @@ def _box_row(ticks_: dict[str, str], box_first: bool = True, angle: float = 0.0)
     return img, words
 
 
+def _block(img):
+    return sheet_mod.Block(x0=0, x1=img.width, top=0, label_bottom=0, end=0, bottom=img.height,
+                           name_found=False)  # fmt: skip
+
+
 def _decide(img, words):
-    block = sheet_mod.Block(x0=0, x1=img.width, top=0, label_bottom=0, end=0, bottom=img.height,
-                            name_found=False)  # fmt: skip
-    return sheet_mod.read_decision(img, block, [sheet_mod.Line(words)], words)
+    return sheet_mod.read_decision(img, _block(img), [sheet_mod.Line(words)], words)
 
 
 def test_find_boxes_ignores_letters_and_finds_ticked_and_empty_boxes():
@@ -417,6 +420,24 @@ def test_find_boxes_ignores_letters_and_finds_ticked_and_empty_boxes():
     boxes = ticks.find_boxes(np.asarray(img, dtype=np.float32), 24.0)
     assert len(boxes) == 2  # the letters of 'Setuju' / 'Tolak' are not boxes
     assert all(abs(b.w - 31) <= 3 and abs(b.h - 31) <= 3 for b in boxes)
+
+
+@pytest.mark.parametrize(("width", "end"), [(5, (40, -8)), (7, (36, -6)), (7, (40, -8))])
+def test_box_found_when_a_thick_tick_runs_out_across_its_top_edge(width, end):
+    # a thick check whose long stroke leaves the box over its top edge leaves rows of long ink
+    # runs above the box: the outline is still found, at its printed place
+    from sopcheck.extract import ticks
+
+    img = Image.new("L", (200, 110), 255)
+    d = ImageDraw.Draw(img)
+    bx, by, s = 60, 40, 30
+    d.rectangle([bx, by, bx + s, by + s], outline=0, width=3)
+    tick = [(bx + 4, by + 14), (bx + 13, by + 27), (bx + end[0], by + end[1])]
+    d.line(tick, fill=0, width=width, joint="curve")
+    boxes = ticks.find_boxes(np.asarray(img, dtype=np.float32), 24.0)
+    assert len(boxes) == 1
+    b = boxes[0]
+    assert abs(b.x - bx) <= 2 and abs(b.y - by) <= 2 and abs(b.w - s) <= 3 and abs(b.h - s) <= 3
 
 
 @pytest.mark.parametrize("box_first", [True, False])
@@ -439,6 +460,25 @@ def test_one_word_unread_box_taken_by_position():
     img, words = _box_row({"setuju": "x"}, box_first=False)
     decision, state, conf, notes = _decide(img, [words[1]])
     assert decision == "setuju" and conf <= 0.8 and any("position" in n for n in notes)
+
+
+@pytest.mark.parametrize("which", ["setuju", "tolak", "both"])
+@pytest.mark.parametrize("box_first", [True, False])
+def test_box_read_as_part_of_its_word_is_still_that_words_box(which, box_first):
+    # Tesseract often reads a printed box and its word as one word ('[]Setuju', '(Tolak',
+    # 'Setuju[]'): the word's box then covers the tick box, and the box must still be paired
+    # with its own word, not left as "not told apart"
+    img, words = _box_row({"tolak": "check"}, box_first)
+    boxes = sheet_mod._row_boxes(img, words, _block(img))
+    assert len(boxes) == 2
+    swallowed = []
+    for w, b in zip(words, sorted(boxes), strict=True):
+        if which in (w.text.lower(), "both"):
+            x0, x1 = min(w.x, b[0]), max(w.x + w.w, b[0] + b[2])
+            w = _w(("[]" + w.text) if box_first else (w.text + "[]"), x0, w.y, x1 - x0, w.h)
+        swallowed.append(w)
+    decision, state, _conf, notes = _decide(img, swallowed)
+    assert (decision, state) == ("tolak", "clear"), notes
 
 
 def test_word_crossed_by_a_stroke_is_not_a_typed_decision():
@@ -583,3 +623,33 @@ def test_the_reason_a_date_is_not_used_is_the_true_one():
     assert sheet_mod.date_notes(*_read_date(img, words)) == [
         "date crossed by a pen stroke: not used"
     ]
+
+
+# ---------------------------------------------------------------- the signature area
+
+
+def test_a_signature_read_as_a_tall_word_does_not_cut_the_signature_area():
+    # Tesseract read the signature as a 2-letter 'word' 5 lines high with confidence 0.62:
+    # it is not printed text, so the area is not cut above it
+    from sopcheck.extract.sheet_signature import signature_area, text_words
+
+    block = sheet_mod.Block(x0=0, x1=900, top=0, label_bottom=100, end=420, bottom=470,
+                            name_found=True)  # fmt: skip
+    words = [
+        _w("Tanggal:", 200, 120, 110, 20),
+        _w("13", 320, 120, 30, 20),
+        _w("cw", 300, 240, 290, 130, conf=0.62),  # the signature
+    ]
+    x, y, w, h = signature_area(block, text_words(words, 20), 20)
+    assert y <= 240 and y + h >= 370  # the whole signature is in the area
+    assert sheet_mod._is_printed(words[2])  # (taken for print without the height test)
+
+
+def test_an_area_too_low_for_a_signature_is_never_called_empty():
+    from sopcheck.extract.sheet_signature import judge_signature
+
+    page = Image.new("L", (900, 400), 250)
+    call, _, _, notes = judge_signature(page, (10, 10, 800, 60), [])  # 7.6 mm high
+    assert call == "uncertain" and any("mm high" in n for n in notes)
+    call, _, _, _ = judge_signature(page, (10, 10, 800, 300), [])  # 38 mm: empty
+    assert call == "not_signed"

@@ -343,7 +343,9 @@ def _read_page(
         # the printed "Tanda tangan" caption in the top-left corner of the box
         mask_boxes = [(0, 0, int(24 * PPM), int(3.6 * PPM))]
         sig_colour = _crop(rect_colour, b["signature"], inset=1.2) if rect_colour else None
-        call, conf, feats = ink.signature_presence(sig, mask_boxes, dpi=WORK_DPI, colour=sig_colour)
+        call, conf, feats = ink.signature_presence(
+            sig, mask_boxes, dpi=WORK_DPI, colour=sig_colour, signature_box=True
+        )
         decision, state, dconf = ink.tick_state(
             _crop(rect, b["setuju"], pad=0.6), _crop(rect, b["tolak"], pad=0.6)
         )

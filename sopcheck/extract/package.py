@@ -56,6 +56,9 @@ SHEET_MODULES = (
     "sopcheck.extract.sheets", "sopcheck.extract.sheet", "sopcheck.extract.pages", "sopcheck.extract.ocr",
     "sopcheck.extract.ink", "sopcheck.extract.inkcolour", "sopcheck.extract.own_sheet", "sopcheck.template",
     "sopcheck.dates", "sopcheck.extract.ticks",
+    "sopcheck.extract.sheet_words", "sopcheck.extract.sheet_blocks", "sopcheck.extract.sheet_signature",
+    "sopcheck.extract.sheet_decision", "sopcheck.extract.sheet_dates", "sopcheck.extract.inkbase",
+    "sopcheck.extract.inkstamp", "sopcheck.extract.inkticks", "sopcheck.extract.inkrings",
 )  # fmt: skip
 
 
@@ -111,7 +114,8 @@ def _sheet(root: Path, f: FileRecord, pack, cache: Cache | None) -> SheetReading
 
 ESIGN_MODULES = (
     "sopcheck.extract.esign", "sopcheck.extract.esign_roles", "sopcheck.extract.sheet",
-    "sopcheck.extract.pages", "sopcheck.template",
+    "sopcheck.extract.pages", "sopcheck.template", "sopcheck.extract.sheet_words",
+    "sopcheck.extract.sheet_blocks",
 )  # fmt: skip
 
 

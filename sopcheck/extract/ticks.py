@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ink import components, ink_mask
+from .inkbase import components, ink_mask
 
 SIDE_COVER = 0.7
 """Share of each side of a candidate box that must be covered by line ink."""
@@ -100,30 +100,67 @@ def find_boxes(gray: np.ndarray, line_h: float, mask: np.ndarray | None = None) 
     for lab in range(1, count + 1):
         ys, xs = np.nonzero(labels == lab)
         y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
-        # a tick running out of the box joins its outline: the box's edges are the outermost
-        # rows / columns with a long run of line ink, not the piece's extent
+        # a tick running out of the box joins its outline: the box's edges are rows / columns
+        # with a long run of line ink, not the piece's extent
         whole = labels[y0:y1, x0:x1] == lab
         rows = np.nonzero(whole.sum(axis=1) >= 0.6 * smin)[0]
         cols = np.nonzero(whole.sum(axis=0) >= 0.6 * smin)[0]
         if len(rows) < 2 or len(cols) < 2:
             continue
-        y0, y1 = y0 + int(rows[0]), y0 + int(rows[-1]) + 1
-        x0, x1 = x0 + int(cols[0]), x0 + int(cols[-1]) + 1
-        bw, bh = x1 - x0, y1 - y0
-        if not (smin <= bw <= smax and smin <= bh <= smax) or not 0.7 <= bw / bh <= 1.4:
-            continue
-        t = max(2, int(round(0.15 * min(bw, bh))))
-        piece = labels[y0:y1, x0:x1] == lab
-        if min(_side_cover(piece, 0, 0, bh, bw, t)) < SIDE_COVER:
-            continue
-        c = max(2, int(round(0.1 * min(bw, bh))))
-        corners = (piece[:c, :c], piece[:c, -c:], piece[-c:, :c], piece[-c:, -c:])
-        if not all(q.any() for q in corners):  # round letters ('O', 'D') have no corners
-            continue
-        out.append(Box(x=x0, y=y0, w=bw, h=bh))
+        box = _box_in_piece(labels == lab, y0, x0, rows, cols, smin, smax)
+        if box is not None:
+            out.append(box)
     out.sort(key=lambda b: b.x)
     # a box inside another (a drawn square in a printed one): keep the outer one
     return [b for b in out if not any(_inside(b, o) for o in out if o is not b)]
+
+
+def _edge_candidates(idx: np.ndarray, outer_first: bool) -> list[int]:
+    """Rows (or columns) that may be one edge of the box, the outermost first: those within the
+    outer 30% of the piece's long-run extent (a thick tick crossing the edge outside the box has
+    long runs too), at most 4 of them."""
+    span = int(idx[-1] - idx[0])
+    if outer_first:
+        near = [int(v) for v in idx if v <= idx[0] + 0.3 * span]
+    else:
+        near = [int(v) for v in idx[::-1] if v >= idx[-1] - 0.3 * span]
+    if len(near) > 4:
+        near = [near[round(i * (len(near) - 1) / 3)] for i in range(4)]
+    return near
+
+
+def _box_in_piece(
+    piece_all: np.ndarray, y0: int, x0: int, rows, cols, smin: float, smax: float
+) -> Box | None:
+    """The square outline in one piece of line ink (offset y0, x0; ``rows`` / ``cols`` hold long
+    runs): the outermost edges first, then, for a tick that runs out across an edge, the edges a
+    little further in. An outline must be of plausible size, square-ish, its four sides covered
+    and its corners inked."""
+    best: tuple[float, Box] | None = None
+    tops, bottoms = _edge_candidates(rows, True), _edge_candidates(rows, False)
+    lefts, rights = _edge_candidates(cols, True), _edge_candidates(cols, False)
+    for ty in tops:
+        for by in bottoms:
+            for lx in lefts:
+                for rx in rights:
+                    by0, by1, bx0, bx1 = y0 + ty, y0 + by + 1, x0 + lx, x0 + rx + 1
+                    bw, bh = bx1 - bx0, by1 - by0
+                    if not (smin <= bw <= smax and smin <= bh <= smax) or not 0.7 <= bw / bh <= 1.4:
+                        continue
+                    t = max(2, int(round(0.15 * min(bw, bh))))
+                    piece = piece_all[by0:by1, bx0:bx1]
+                    cover = min(_side_cover(piece, 0, 0, bh, bw, t))
+                    if cover < SIDE_COVER:
+                        continue
+                    c = max(2, int(round(0.1 * min(bw, bh))))
+                    corners = (piece[:c, :c], piece[:c, -c:], piece[-c:, :c], piece[-c:, -c:])
+                    if not all(q.any() for q in corners):  # round letters ('O', 'D') have none
+                        continue
+                    if (ty, by, lx, rx) == (tops[0], bottoms[0], lefts[0], rights[0]):
+                        return Box(x=bx0, y=by0, w=bw, h=bh)  # the outermost edges fit
+                    if best is None or cover > best[0]:
+                        best = (cover, Box(x=bx0, y=by0, w=bw, h=bh))
+    return best[1] if best else None
 
 
 def _inside(a: Box, b: Box) -> bool:

@@ -1,0 +1,246 @@
+"""Ink on a grey image, measured in millimetres through ``dpi``: the ink mask (darker than the
+local paper), connected components, ruling lines stripped, and the text lines on an area's edges."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+DEFAULT_DPI = 200.0
+
+# Physical thresholds (millimetres).
+SPECK_MM = 1.2
+RULE_RUN_MM = 20.0
+RULE_SHARE_MIN = 0.5
+"""A ruling line runs >= RULE_RUN_MM and over half the area's width (or height)."""
+
+
+def _gray(img: Image.Image) -> np.ndarray:
+    if img.mode != "L":
+        img = img.convert("L")
+    return np.asarray(img, dtype=np.float32)
+
+
+def _otsu(values: np.ndarray) -> float:
+    hist, edges = np.histogram(values, bins=256, range=(0, 256))
+    hist = hist.astype(np.float64)
+    total = hist.sum()
+    if total == 0:
+        return 128.0
+    centers = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(hist)
+    w1 = total - w0
+    m0 = np.cumsum(hist * centers)
+    mt = m0[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mt * w0 / total - m0) ** 2 / (w0 * w1)
+    between = np.nan_to_num(between)
+    return float(centers[int(np.argmax(between))])
+
+
+def _paper(a: np.ndarray, block: int) -> np.ndarray:
+    """Local paper level: the 90th percentile per block, smoothed, never below half the global."""
+    h, w = a.shape
+    block = max(8, block)
+    bh, bw = -(-h // block), -(-w // block)
+    pad = np.pad(a, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
+    blocks = pad.reshape(bh, block, bw, block).transpose(0, 2, 1, 3).reshape(bh, bw, -1)
+    p = np.percentile(blocks, 90, axis=2)
+    glob = float(np.percentile(a, 90))
+    # a block covered by ink borrows from its brighter neighbours
+    padded = np.pad(p, 1, mode="edge")
+    neigh = np.max(
+        np.stack([padded[dy : dy + bh, dx : dx + bw] for dy in range(3) for dx in range(3)]), axis=0
+    )
+    p = np.maximum(p, np.minimum(neigh, glob) * 0.85)
+    p = np.maximum(p, max(glob * 0.5, 1.0))
+    full = np.repeat(np.repeat(p, block, axis=0), block, axis=1)[:h, :w]
+    return full
+
+
+def ink_mask(
+    img: Image.Image | np.ndarray,
+    dpi: float = DEFAULT_DPI,
+    paper: float | None = None,
+) -> tuple[np.ndarray, float]:
+    """Boolean ink mask and the threshold used (on the paper-normalised 0..255 scale)."""
+    a = _gray(img) if isinstance(img, Image.Image) else np.asarray(img, dtype=np.float32)
+    if a.size == 0:
+        return np.zeros(a.shape, dtype=bool), 0.0
+    if paper is None:
+        bg = _paper(a, int(round(8 * dpi / 25.4)))
+    else:
+        bg = np.full(a.shape, max(float(paper), 1.0), dtype=np.float32)
+    n = np.clip(a / bg * 255.0, 0, 255)
+    thr = float(np.clip(_otsu(n), 0.55 * 255, 0.72 * 255))
+    return n < thr, thr
+
+
+def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
+    """The mask without straight horizontal / vertical runs of ink >= RULE_RUN_MM and half the
+    area across (table rules, long underlines, a box's border). A run may wander +-2 pixels across its direction, so rules a
+    degree or two off the axis (a phone photo's perspective) are found too. A pen does not draw
+    that straight for that long, and a straight stroke is no evidence of a signature anyway."""
+    out = mask.copy()
+    n = int(RULE_RUN_MM * dpi / 25.4)
+    k = 2
+    for m, t in ((mask, False), (mask.T, True)):
+        h, w = m.shape
+        if h <= 2 * k or w < n:
+            continue
+        need = max(n, int(RULE_SHARE_MIN * w))
+        wide = m.copy()
+        for d in range(1, k + 1):
+            wide[d:] |= m[:-d]
+            wide[:-d] |= m[d:]
+        p = np.zeros((h, w + 2), dtype=np.int8)
+        p[:, 1:-1] = wide
+        dd = np.diff(p, axis=1)
+        rs, cs = np.nonzero(dd == 1)
+        _, ce = np.nonzero(dd == -1)
+        long = (ce - cs) >= need
+        for r, c0, c1 in zip(rs[long], cs[long], ce[long], strict=True):
+            if t:
+                out[c0:c1, max(0, r - k) : r + k + 1] = False
+            else:
+                out[max(0, r - k) : r + k + 1, c0:c1] = False
+    if (out == mask).all():
+        return out
+    # what is left of a ruling line (its ends, where it bends off the axis) goes with it: a
+    # component that lost most of its ink here was a line
+    labels, count = components(mask)
+    before = np.bincount(labels.ravel(), minlength=count + 1)
+    after = np.bincount(labels[out], minlength=count + 1)
+    gone = np.nonzero(after < 0.5 * before)[0]
+    gone = gone[gone > 0]
+    if len(gone):
+        out &= ~np.isin(labels, gone)
+    return out
+
+
+def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected components of a boolean mask: (labels int32 image with 0 = background, count)."""
+    h, w = mask.shape
+    labels = np.zeros((h, w), dtype=np.int32)
+    if not mask.any():
+        return labels, 0
+    m = np.zeros((h, w + 2), dtype=np.int8)
+    m[:, 1:-1] = mask
+    d = np.diff(m, axis=1)
+    rs, cs = np.nonzero(d == 1)
+    re, ce = np.nonzero(d == -1)  # end exclusive
+    n = len(rs)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_start = np.searchsorted(rs, np.arange(h + 1))
+    for r in range(h - 1):
+        a0, a1 = row_start[r], row_start[r + 1]
+        b0, b1 = row_start[r + 1], row_start[r + 2]
+        i, j = a0, b0
+        while i < a1 and j < b1:
+            # 8-connectivity: overlap allowing diagonal touch
+            if cs[i] <= ce[j] and cs[j] <= ce[i]:
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+            if ce[i] < ce[j]:
+                i += 1
+            else:
+                j += 1
+    roots = np.array([find(i) for i in range(n)])
+    uniq, lab = np.unique(roots, return_inverse=True)
+    lab = lab.astype(np.int32) + 1
+    lengths = ce - cs
+    flat_idx = np.repeat(rs * w + cs - np.cumsum(np.r_[0, lengths[:-1]]), lengths) + np.arange(
+        lengths.sum()
+    )
+    labels.reshape(-1)[flat_idx] = np.repeat(lab, lengths)
+    return labels, len(uniq)
+
+
+def _boundary(mask: np.ndarray) -> np.ndarray:
+    p = np.pad(mask, 1)
+    inner = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
+    return mask & ~inner
+
+
+def edge_text_bands(area: Image.Image, line_h: float, dpi: float = DEFAULT_DPI) -> tuple[int, int]:
+    """(top, bottom) rows of ``area`` without the lines of text that sit on its top and bottom
+    edges (a date line, a decision line, a printed name the OCR did not read).
+
+    A text line is a band of ink rows at most 2 line heights tall, separated from the rest by
+    blank rows (>= 0.4 line height), starting within 1.5 line heights of the edge, and made of at
+    least 4 separate glyph-sized components. A signature is taller and joined up, so it is left
+    alone; what touches a signature is left too (a wrong cut would hide it)."""
+    a = _gray(area)
+    h, w = a.shape
+    if h < 8 or w < 8:
+        return 0, h
+    mask, _ = ink_mask(a, dpi)
+    labels, count = components(strip_rules(mask, dpi))
+    if not count:
+        return 0, h
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    speck = (SPECK_MM * dpi / 25.4) ** 2 / 4
+    keep = np.r_[False, sizes[1:] >= speck]
+    mask = keep[labels]
+    rows = mask.any(axis=1)
+    runs = []  # (start, end) of ink row bands
+    y = 0
+    while y < h:
+        if rows[y]:
+            y1 = y
+            while y1 < h and rows[y1]:
+                y1 += 1
+            runs.append([y, y1])
+            y = y1
+        else:
+            y += 1
+    gap = max(2, int(0.4 * line_h))
+    bands: list[list[int]] = []
+    for r0, r1 in runs:  # rows closer than the gap belong to one band (i dots, accents)
+        if bands and r0 - bands[-1][1] < gap:
+            bands[-1][1] = r1
+        else:
+            bands.append([r0, r1])
+
+    def texty(b0: int, b1: int) -> bool:
+        if b1 - b0 > 2.0 * line_h:
+            return False
+        sub = labels[b0:b1]
+        ids = np.unique(sub[mask[b0:b1]])
+        # every component of the band lies inside it (none reaches into the rest of the area)
+        whole = [i for i in ids if not (labels[:b0] == i).any() and not (labels[b1:] == i).any()]
+        return len(whole) == len(ids) and len(ids) >= 4
+
+    top, bottom = 0, h
+    edge = 1.5 * line_h
+    while bands and bands[0][0] - top <= edge and texty(*bands[0]) and len(bands) > 0:
+        top = bands.pop(0)[1]
+    while bands and bottom - bands[-1][1] <= edge and texty(*bands[-1]):
+        bottom = bands.pop()[0]
+    if bottom - top < line_h:
+        return 0, h
+    return top, bottom
+
+
+def _bboxes(labels: np.ndarray, count: int) -> dict[int, tuple[int, int, int, int]]:
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    y0 = np.full(count + 1, 1 << 30)
+    x0 = np.full(count + 1, 1 << 30)
+    y1 = np.full(count + 1, -1)
+    x1 = np.full(count + 1, -1)
+    np.minimum.at(y0, lab, ys)
+    np.minimum.at(x0, lab, xs)
+    np.maximum.at(y1, lab, ys)
+    np.maximum.at(x1, lab, xs)
+    return {
+        i: (int(y0[i]), int(x0[i]), int(y1[i]) + 1, int(x1[i]) + 1) for i in range(1, count + 1)
+    }
