@@ -229,9 +229,16 @@ def _crossed(img: Image.Image, w: Word) -> bool:
     """A pen stroke crosses the word (a signature or a tick running through it)."""
     from . import ticks
 
-    a = np.asarray(img.convert("L"), dtype=np.float32)
+    line_h = float(max(w.h, 8))
+    reach = 2 * int(round(1.2 * line_h))  # strokes_across looks this far above and below the word
+    top = max(0, w.y - reach)
+    box = (max(0, w.x), top, min(img.width, w.x + w.w), min(img.height, w.y + w.h + reach))
+    if box[2] - box[0] < 3 or box[3] - box[1] < 3:
+        return False
+    a = np.asarray(img.crop(box).convert("L"), dtype=np.float32)  # the word's window, not the page
     try:
-        return ticks.strokes_across(a, (w.x, w.y, w.x + w.w, w.y + w.h), float(max(w.h, 8)))
+        span = (w.x - box[0], w.y - top, w.x + w.w - box[0], w.y + w.h - top)
+        return ticks.strokes_across(a, span, line_h)
     except Exception:  # noqa: BLE001 - unsure: treat as crossed
         return True
 

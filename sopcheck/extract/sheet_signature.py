@@ -101,7 +101,7 @@ def _crop_png(img: Image.Image) -> bytes:
     c = img.copy()
     c.thumbnail((CROP_MAX, CROP_MAX))
     buf = io.BytesIO()
-    c.save(buf, format="PNG", optimize=True)
+    c.save(buf, format="PNG", compress_level=6)
     return buf.getvalue()
 
 
