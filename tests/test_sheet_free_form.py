@@ -653,3 +653,20 @@ def test_an_area_too_low_for_a_signature_is_never_called_empty():
     assert call == "uncertain" and any("mm high" in n for n in notes)
     call, _, _, _ = judge_signature(page, (10, 10, 800, 300), [])  # 38 mm: empty
     assert call == "not_signed"
+
+
+def test_the_signature_area_is_measured_at_the_pages_resolution():
+    """A blank area 10 mm high is too low to prove a signature absent, whatever the scan's dpi:
+    judged at the page's own 300 dpi it goes to review, where a fixed 200 dpi would read it as
+    15 mm and call it empty. 20 mm high, it is empty at either resolution."""
+    from sopcheck.extract.sheet_signature import judge_signature
+
+    def blank(mm_high: float, dpi: float) -> Image.Image:
+        return Image.new("L", (int(70 * dpi / 25.4), int(mm_high * dpi / 25.4)), 250)
+
+    low = blank(10, 300)
+    region = (0, 0, *low.size)
+    assert judge_signature(low, region, [], None, 300)[0] == "uncertain"
+    assert judge_signature(low, region, [], None, 200)[0] == "not_signed"  # the old, wrong reading
+    tall = blank(20, 300)
+    assert judge_signature(tall, (0, 0, *tall.size), [], None, 300)[0] == "not_signed"

@@ -124,14 +124,14 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=No
         lh = max(c.box[3], 8)
         printed = text_words(words, lh)
         region = signature_area(block, printed, lh)
-        region = trim_region(img, region, printed, lh)
+        region = trim_region(img, region, printed, lh, pg.dpi)
         if not block.name_found:
             rnotes.append(
                 "no name / NIP line below the label: signature area is a fixed share of the page"
             )
         idx = next((i for i, p in enumerate(pages) if p.number == c.page), None)
         colour = colours[idx] if colours and idx is not None and idx < len(colours) else None
-        sig, sconf, crop, n = judge_signature(img, region, printed, colour)
+        sig, sconf, crop, n = judge_signature(img, region, printed, colour, pg.dpi)
         rnotes += n
         decision, dstate, dconf, n = read_decision(img, block, lines, words)
         rnotes += n

@@ -53,15 +53,16 @@ def signature_area(block: Block, words: list[Word], label_h: int) -> tuple[int, 
     return block.x0, y0, block.x1 - block.x0, y1 - y0
 
 
-def trim_region(img: Image.Image, region, words: list[Word], line_h: int):
+def trim_region(img: Image.Image, region, words: list[Word], line_h: int, dpi: float | None = None):
     """The signature area without lines of text on its top and bottom edges that the OCR missed
-    (a handwritten date line, an underlined bold name): see ``ink.edge_text_bands``."""
+    (a handwritten date line, an underlined bold name): see ``ink.edge_text_bands``. ``dpi``: the
+    page's working resolution (the ink's sizes are judged in millimetres)."""
     ink = _ink()
     x, y, w, h = region
     if ink is None or h < 2 * line_h:
         return region
     area = _masked_area(img, region, words)
-    top, bottom = ink.edge_text_bands(area, line_h)
+    top, bottom = ink.edge_text_bands(area, line_h, dpi or ink.DEFAULT_DPI)
     pad = max(2, line_h // 4)
     top = top + pad if top else 0
     bottom = bottom - pad if bottom < h else h
@@ -106,8 +107,14 @@ def _crop_png(img: Image.Image) -> bytes:
 
 
 def judge_signature(
-    img: Image.Image, region, words: list[Word], colour: Image.Image | None = None
+    img: Image.Image,
+    region,
+    words: list[Word],
+    colour: Image.Image | None = None,
+    dpi: float | None = None,
 ) -> tuple[str, float, bytes, list[str]]:
+    """(call, confidence, crop PNG, notes) for the signature area ``region`` of the page ``img``,
+    whose working resolution is ``dpi`` (200-300: the ink's sizes are judged in millimetres)."""
     x, y, w, h = region
     area = mask_rules(img.crop((x, y, x + w, y + h)))
     carea = colour.crop((x, y, x + w, y + h)) if colour is not None else None
@@ -123,7 +130,9 @@ def judge_signature(
     if ink is None:
         return "uncertain", 0.0, crop, ["ink classifier not available"]
     try:
-        call, conf, _features = ink.signature_presence(area, masks, colour=carea)
+        call, conf, _features = ink.signature_presence(
+            area, masks, colour=carea, dpi=dpi or ink.DEFAULT_DPI
+        )
     except Exception as e:  # the classifier failing on one area is a review, not a crash
         return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
     if call not in ("signed", "not_signed", "uncertain"):
