@@ -203,8 +203,10 @@ def _deskew_map(img: Image.Image, m: np.ndarray) -> tuple[Image.Image, float, np
     angle = skew_angle(img)
     if abs(angle) < 0.2:
         return img, 0.0, m
-    # bilinear: a third of bicubic's time on a 300 dpi page (70 against 180 ms), same words read
-    out, m = _rotate(img, -angle, m, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    # bicubic, not bilinear: bilinear is a third of the time (70 against 180 ms on a 300 dpi page)
+    # and reads the same words, but it softens thin pen strokes enough to turn signatures over a
+    # stamp from signed to review (seen on bench/accuracy.py --seed 1)
+    out, m = _rotate(img, -angle, m, resample=Image.Resampling.BICUBIC, fillcolor=255)
     return out, -angle, m
 
 
