@@ -447,3 +447,42 @@ def test_stamp_whose_rings_broke_into_arcs_is_a_stamp():
     _signature(img, 22, 20, seed=2, colour=25, span_mm=40)  # and a signature over it
     call, _, feats = signature_presence(_scan(img, 1.0), dpi=DPI)
     assert call == "signed", feats
+
+
+def _slanted_cell(img: Image.Image, degrees: float) -> None:
+    """A table cell's borders running right across the area, off the axis by ``degrees`` (as a
+    phone photo's perspective leaves them after deskewing), with a word cut by the bottom one."""
+    d = ImageDraw.Draw(img)
+    w, h = img.size
+    t = math.tan(math.radians(degrees))
+    width = round(0.35 * MM)
+    d.line([(0, 3 * MM), (w, 3 * MM + w * t)], fill=35, width=width)  # top border
+    d.line([(0, h - 4 * MM), (w, h - 4 * MM + w * t)], fill=35, width=width)  # bottom border
+    d.line([(5 * MM, 0), (5 * MM - h * t, h)], fill=35, width=width)  # left border
+    d.line([(w - 4 * MM, 0), (w - 4 * MM - h * t, h)], fill=35, width=width)  # right border
+
+
+@pytest.mark.parametrize("degrees", [2.5, -3.5, 5.0])
+def test_table_borders_off_the_axis_are_not_a_signature(degrees):
+    img = _area(85, 34)
+    _slanted_cell(img, degrees)
+    call, _, feats = signature_presence(_scan(img, seed=3))
+    assert call == "not_signed", feats
+
+
+def test_a_signature_inside_slanted_borders_is_still_found():
+    img = _area(85, 34)
+    _slanted_cell(img, 3.0)
+    _signature(img, 18, 17, seed=4)
+    assert signature_presence(_scan(img, seed=4))[0] == "signed"
+
+
+def test_a_pens_straight_underline_is_not_taken_for_a_slanted_rule():
+    """A signature's underline off the axis (half the area across) stays part of the signature."""
+    from sopcheck.extract.inkbase import ink_mask, strip_rules
+
+    img = _area(85, 34)
+    d = ImageDraw.Draw(img)
+    d.line([(20 * MM, 28 * MM), (60 * MM, 25 * MM)], fill=30, width=round(0.5 * MM))  # ~4 degrees
+    mask, _ = ink_mask(np.asarray(img, dtype=np.float32), DPI)
+    assert strip_rules(mask, DPI).sum() == mask.sum()

@@ -625,6 +625,17 @@ def test_the_reason_a_date_is_not_used_is_the_true_one():
     ]
 
 
+def test_a_date_with_an_impossible_year_is_a_misread_not_a_date():
+    img, _, words = _text_line("Tanggal: 12/3/2924")  # a handwritten 2024 read with a 9
+    got = _read_date(img, words)
+    assert got[0] is None and got[1] == "12/3/2924"
+    assert sheet_mod.date_notes(*got) == [
+        "year 2924 read: not plausible (a misread digit?), not used"
+    ]
+    img, _, words = _text_line("Tanggal: 12/3/2024")
+    assert _read_date(img, words)[0] == dt.date(2024, 3, 12)
+
+
 # ---------------------------------------------------------------- the signature area
 
 

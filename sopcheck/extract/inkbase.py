@@ -76,34 +76,66 @@ def ink_mask(
     return n < thr, thr
 
 
+RULE_SLANTS_DEG = (0.0, -1.5, 1.5, -3.0, 3.0, -4.5, 4.5, -6.0, 6.0)
+"""Slants off the axis at which ruling lines are looked for: a phone photo's perspective leaves a
+table's lines several degrees off the axis even after the page is deskewed (each slant also finds
+lines within about 1.5 degrees of it, by the +-2 pixel wander)."""
+SLANTED_RULE_SHARE_MIN = 0.85
+"""A line off the axis is taken for a ruling line only when it runs across nearly the whole area
+(a table's cell border does; a pen's underline or downstroke, however straight, does not)."""
+
+
+def _long_runs(m: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Where ``m`` has horizontal runs of at least ``n`` pixels that may wander +-``k`` rows: the
+    runs' pixels widened by ``k`` rows (what is removed as a ruling line)."""
+    h, w = m.shape
+    rem = np.zeros_like(m)
+    if h <= 2 * k or w < n:
+        return rem
+    wide = m.copy()
+    for d in range(1, k + 1):
+        wide[d:] |= m[:-d]
+        wide[:-d] |= m[d:]
+    p = np.zeros((h, w + 2), dtype=np.int8)
+    p[:, 1:-1] = wide
+    dd = np.diff(p, axis=1)
+    rs, cs = np.nonzero(dd == 1)
+    _, ce = np.nonzero(dd == -1)
+    long = (ce - cs) >= n
+    for r, c0, c1 in zip(rs[long], cs[long], ce[long], strict=True):
+        rem[max(0, r - k) : r + k + 1, c0:c1] = True
+    return rem
+
+
+def _sheared_runs(m: np.ndarray, n: int, k: int, degrees: float) -> np.ndarray:
+    """``_long_runs`` of lines slanted by ``degrees``: the columns are shifted so such a line
+    becomes horizontal, the runs are found, and shifted back."""
+    if degrees == 0.0:
+        return _long_runs(m, n, k)
+    h, w = m.shape
+    shift = -np.round(np.arange(w) * np.tan(np.radians(degrees))).astype(int)
+    shift -= shift.min()
+    rows = np.arange(h)[:, None] + shift[None, :]
+    cols = np.broadcast_to(np.arange(w)[None, :], (h, w))
+    sheared = np.zeros((h + int(shift.max()), w), dtype=bool)
+    sheared[rows, cols] = m
+    return _long_runs(sheared, n, k)[rows, cols]
+
+
 def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
-    """The mask without straight horizontal / vertical runs of ink >= RULE_RUN_MM and half the
-    area across (table rules, long underlines, a box's border). A run may wander +-2 pixels across its direction, so rules a
-    degree or two off the axis (a phone photo's perspective) are found too. A pen does not draw
-    that straight for that long, and a straight stroke is no evidence of a signature anyway."""
+    """The mask without straight runs of ink >= RULE_RUN_MM and half the area across (horizontal
+    or vertical: table rules, long underlines, a box's border), or nearly all of it across when
+    slanted up to 6 degrees off the axis (the same lines where a phone photo's perspective leaves
+    them off the axis; see RULE_SLANTS_DEG). A pen does not draw that straight for that long, and a straight stroke is
+    no evidence of a signature anyway."""
     out = mask.copy()
     n = int(RULE_RUN_MM * dpi / 25.4)
     k = 2
     for m, t in ((mask, False), (mask.T, True)):
-        h, w = m.shape
-        if h <= 2 * k or w < n:
-            continue
-        need = max(n, int(RULE_SHARE_MIN * w))
-        wide = m.copy()
-        for d in range(1, k + 1):
-            wide[d:] |= m[:-d]
-            wide[:-d] |= m[d:]
-        p = np.zeros((h, w + 2), dtype=np.int8)
-        p[:, 1:-1] = wide
-        dd = np.diff(p, axis=1)
-        rs, cs = np.nonzero(dd == 1)
-        _, ce = np.nonzero(dd == -1)
-        long = (ce - cs) >= need
-        for r, c0, c1 in zip(rs[long], cs[long], ce[long], strict=True):
-            if t:
-                out[c0:c1, max(0, r - k) : r + k + 1] = False
-            else:
-                out[max(0, r - k) : r + k + 1, c0:c1] = False
+        for deg in RULE_SLANTS_DEG:
+            share = RULE_SHARE_MIN if deg == 0.0 else SLANTED_RULE_SHARE_MIN
+            rem = _sheared_runs(m, max(n, int(share * m.shape[1])), k, deg)
+            out &= ~(rem.T if t else rem)
     if (out == mask).all():
         return out
     # what is left of a ruling line (its ends, where it bends off the axis) goes with it: a

@@ -59,6 +59,8 @@ def read_role_date(
         if found is None:
             continue
         d, matched = found
+        if not plausible_year(d):
+            return None, matched, None  # '2924' for a handwritten '2024': a misread, not a date
         if _stray_digits(text, matched):
             return None, text, None
         mw = [w for w in ws if w.text in matched or any(p in w.text for p in matched.split())]
@@ -76,6 +78,13 @@ def read_role_date(
     return None, None, None
 
 
+def plausible_year(d) -> bool:
+    """A sheet's date lies between 1990 and next year: any other year is a misread digit."""
+    import datetime as _dt
+
+    return 1990 <= d.year <= _dt.date.today().year + 1
+
+
 def date_notes(d, dtext: str | None, conf: float | None) -> list[str]:
     """Why a date found in the block was not used (from ``read_role_date``'s result)."""
     if d is not None or not dtext:
@@ -85,6 +94,8 @@ def date_notes(d, dtext: str | None, conf: float | None) -> list[str]:
     found = find_date(dtext) if conf is None else None
     if found is None:
         return []
+    if not plausible_year(found[0]):
+        return [f"year {found[0].year} read: not plausible (a misread digit?), not used"]
     if _stray_digits(dtext, found[1]):
         return ["digits beside the date: which date is meant is unclear, not used"]
     return ["date crossed by a pen stroke: not used"]
