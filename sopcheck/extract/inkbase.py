@@ -76,10 +76,10 @@ def ink_mask(
     return n < thr, thr
 
 
-RULE_SLANTS_DEG = (0.0, -1.5, 1.5, -3.0, 3.0, -4.5, 4.5, -6.0, 6.0)
-"""Slants off the axis at which ruling lines are looked for: a phone photo's perspective leaves a
-table's lines several degrees off the axis even after the page is deskewed (each slant also finds
-lines within about 1.5 degrees of it, by the +-2 pixel wander)."""
+RULE_SLANTS_DEG = tuple(float(d) for d in range(-6, 7))
+"""Slants off the axis at which ruling lines are looked for, a degree apart: a phone photo's
+perspective leaves a table's lines several degrees off the axis even after the page is deskewed.
+Off the axis a run may wander enough rows to cover the half degree either side of its slant."""
 SLANTED_RULE_SHARE_MIN = 0.85
 """A line off the axis is taken for a ruling line only when it runs across nearly the whole area
 (a table's cell border does; a pen's underline or downstroke, however straight, does not)."""
@@ -96,12 +96,16 @@ def _long_runs(m: np.ndarray, n: int, k: int) -> np.ndarray:
     for d in range(1, k + 1):
         wide[d:] |= m[:-d]
         wide[:-d] |= m[d:]
-    p = np.zeros((h, w + 2), dtype=np.int8)
-    p[:, 1:-1] = wide
+    cand = np.nonzero(wide.sum(axis=1) >= n)[0]  # only rows with that much ink can hold a run
+    if not len(cand):
+        return rem
+    p = np.zeros((len(cand), w + 2), dtype=np.int8)
+    p[:, 1:-1] = wide[cand]
     dd = np.diff(p, axis=1)
     rs, cs = np.nonzero(dd == 1)
     _, ce = np.nonzero(dd == -1)
     long = (ce - cs) >= n
+    rs = cand[rs]
     for r, c0, c1 in zip(rs[long], cs[long], ce[long], strict=True):
         rem[max(0, r - k) : r + k + 1, c0:c1] = True
     return rem
@@ -115,11 +119,17 @@ def _sheared_runs(m: np.ndarray, n: int, k: int, degrees: float) -> np.ndarray:
     h, w = m.shape
     shift = -np.round(np.arange(w) * np.tan(np.radians(degrees))).astype(int)
     shift -= shift.min()
-    rows = np.arange(h)[:, None] + shift[None, :]
-    cols = np.broadcast_to(np.arange(w)[None, :], (h, w))
+    # the shift is constant over runs of columns: move each run as one slice
+    edges = np.flatnonzero(np.diff(shift)) + 1
+    spans = list(zip(np.r_[0, edges], np.r_[edges, w], strict=True))
     sheared = np.zeros((h + int(shift.max()), w), dtype=bool)
-    sheared[rows, cols] = m
-    return _long_runs(sheared, n, k)[rows, cols]
+    for c0, c1 in spans:
+        sheared[shift[c0] : shift[c0] + h, c0:c1] = m[:, c0:c1]
+    rem = _long_runs(sheared, n, k)
+    out = np.empty_like(m)
+    for c0, c1 in spans:
+        out[:, c0:c1] = rem[shift[c0] : shift[c0] + h, c0:c1]
+    return out
 
 
 def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
@@ -134,7 +144,10 @@ def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
     for m, t in ((mask, False), (mask.T, True)):
         for deg in RULE_SLANTS_DEG:
             share = RULE_SHARE_MIN if deg == 0.0 else SLANTED_RULE_SHARE_MIN
-            rem = _sheared_runs(m, max(n, int(share * m.shape[1])), k, deg)
+            need = max(n, int(share * m.shape[1]))
+            # off the axis, wander enough to cover half a degree either side of the slant
+            wander = k if deg == 0.0 else max(k, int(np.ceil(need * np.tan(np.radians(0.5)) / 2)))
+            rem = _sheared_runs(m, need, wander, deg)
             out &= ~(rem.T if t else rem)
     if (out == mask).all():
         return out
