@@ -64,16 +64,12 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
         size = max(y1 - y0, x1 - x0) * mmpx
         if size < 2 * STAMP_R_MM[0] * 0.9 or size > 2 * STAMP_R_MM[1] * 2.5:
             continue
-        ys, xs = np.nonzero(labels[y0:y1, x0:x1] == lab)
-        ys = ys.astype(np.float64) + y0
-        xs = xs.astype(np.float64) + x0
+        ys, xs = _pixels(labels, bboxes, lab)
         tol = max(0.6 / mmpx, 2.0)
-        fit = _fit_circle(ys, xs, tol, rng)
+        fit = _stamp_circle(ys, xs, tol, rng, mmpx)
         if fit is None:
             continue
         cy, cx, r = fit
-        if not (STAMP_R_MM[0] <= r * mmpx <= STAMP_R_MM[1]):
-            continue
         if _coverage(ys, xs, cy, cx, r, tol, labels.shape) < 0.75:
             continue
         if not _stamp_evidence(labels, bboxes, count, lab, cy, cx, r, mmpx):
@@ -92,6 +88,21 @@ def _find_stamps(labels, count, areas, bboxes, mmpx, rng):
     return out
 
 
+def _pixels(labels, bboxes, lab) -> tuple[np.ndarray, np.ndarray]:
+    """(ys, xs) of the pixels of component ``lab``, as floats in the area's coordinates."""
+    y0, x0, y1, x1 = bboxes[lab]
+    ys, xs = np.nonzero(labels[y0:y1, x0:x1] == lab)
+    return ys.astype(np.float64) + y0, xs.astype(np.float64) + x0
+
+
+def _stamp_circle(ys, xs, tol, rng, mmpx):
+    """The circle (cy, cx, r) through these pixels when there is one of a stamp's radius, else None."""
+    fit = _fit_circle(ys, xs, tol, rng)
+    if fit is None or not (STAMP_R_MM[0] <= fit[2] * mmpx <= STAMP_R_MM[1]):
+        return None
+    return fit
+
+
 def _stamp_from_arcs(labels, count, bboxes, mmpx, rng):
     """A stamp whose ring broke into arcs (faded, speckled ink): the pieces of ink that each lie
     on one circle of a stamp's size (>= 85% of their pixels within 0.6 mm of it) are pooled; a
@@ -105,17 +116,13 @@ def _stamp_from_arcs(labels, count, bboxes, mmpx, rng):
         size = max(y1 - y0, x1 - x0) * mmpx
         if size < 5.0 or size > 2 * STAMP_R_MM[1] * 2.5:
             continue
-        ys, xs = np.nonzero(labels[y0:y1, x0:x1] == lab)
+        ys, xs = _pixels(labels, bboxes, lab)
         if len(ys) < 30:
             continue
-        ys = ys.astype(np.float64) + y0
-        xs = xs.astype(np.float64) + x0
-        fit = _fit_circle(ys, xs, tol, rng)
+        fit = _stamp_circle(ys, xs, tol, rng, mmpx)
         if fit is None:
             continue
         cy, cx, r = fit
-        if not (STAMP_R_MM[0] <= r * mmpx <= STAMP_R_MM[1]):
-            continue
         if float((np.abs(np.hypot(ys - cy, xs - cx) - r) < tol).mean()) < 0.85:
             continue
         arcs.append((cy, cx, r, lab, ys, xs))
