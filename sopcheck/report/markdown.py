@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..model import AuditResult, Finding, PackageResult, Status
-from .atomic import write_atomic
+from .atomic import write_atomic_chunks
 from .json import evidence_text, jsonable, rule_counts, status_counts
 
 FILENAME = "sopcheck-report.md"
@@ -167,18 +167,25 @@ def _package(p: PackageResult, lb: dict[str, str]) -> list[str]:
     return lines + _evidence(p.findings, lb)
 
 
+def chunks(result: AuditResult):
+    """The report as Markdown text, one package at a time."""
+    lb = labels(result.lang)
+    head = [f"# {lb['title']}", ""] + _run(result, lb) + _summary(result, lb)
+    pending = "\n".join(head + [f"## {lb['packages']}", ""])
+    for p in result.packages:
+        yield pending
+        pending = "\n" + "\n".join(_package(p, lb))
+    yield pending.rstrip("\n") + "\n"
+
+
 def render(result: AuditResult) -> str:
     """The report as Markdown text."""
-    lb = labels(result.lang)
-    lines = [f"# {lb['title']}", ""] + _run(result, lb) + _summary(result, lb)
-    lines += [f"## {lb['packages']}", ""]
-    for p in result.packages:
-        lines += _package(p, lb)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return "".join(chunks(result))
 
 
 def write(result: AuditResult, out_dir: Path) -> Path:
-    """Write ``sopcheck-report.md`` into ``out_dir`` atomically; return its path."""
+    """Write ``sopcheck-report.md`` into ``out_dir`` atomically, package by package; return its
+    path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(out_dir / FILENAME, render(result))
+    return write_atomic_chunks(out_dir / FILENAME, chunks(result))
