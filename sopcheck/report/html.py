@@ -24,6 +24,7 @@ from ..i18n import MONTHS_EN, label
 from ..model import AuditResult, Finding, PackageResult, RoleReading, Status
 from .atomic import write_atomic_chunks
 from .json import evidence_text, rule_counts, status_counts
+from .notes import note_text
 from .register import load_pack, report_tz, roles, unmatched_register_rows
 from .templates import CSS, JS
 
@@ -420,7 +421,7 @@ def _role(rr: RoleReading, ctx: _Ctx) -> str:
     img = f'<img src="{crop}" alt="{e(name)}">' if crop else ""
     decision = label(f"decision.{rr.decision}", ctx.lang) if rr.decision else rr.decision_state
     date = ctx.day(rr.date) if rr.date else (rr.date_text or "")
-    notes = "".join(f"<br><small>{e(n)}</small>" for n in rr.notes)
+    notes = "".join(f"<br><small>{e(note_text(n, ctx.lang))}</small>" for n in rr.notes)
     return (
         f'<div class="role"><b>{e(name)}</b>{img}<div class="s-{cls}"><b>{sig}</b> '
         f"({ctx.t('report.confidence')} {rr.signature_confidence:.2f})</div>"
@@ -442,14 +443,14 @@ def _sheets(p: PackageResult, ctx: _Ctx) -> str:
         parts.append(
             f"<p>{info}</p><div class=roles>{''.join(_role(r, ctx) for r in s.roles)}</div>"
         )
-        parts += [f"<p><small>{e(n)}</small></p>" for n in s.notes]
+        parts += [f"<p><small>{e(note_text(n, ctx.lang))}</small></p>" for n in s.notes]
     return "".join(parts)
 
 
 def _findings(findings: tuple[Finding, ...], ctx: _Ctx) -> str:
     rows = []
     for f in findings:
-        evs = "".join(f"<li>{e(evidence_text(x))}</li>" for x in f.evidence)
+        evs = "".join(f"<li>{e(evidence_text(x, ctx.lang))}</li>" for x in f.evidence)
         evs = (
             f'<ul class="ev">{evs}</ul>' if evs else f"<small>{ctx.t('report.no_evidence')}</small>"
         )

@@ -39,19 +39,19 @@ def outcome(status: Status, fail_on: Status = Status.FAIL) -> str:
     return "passed"
 
 
-def _details(f: Finding) -> str:
-    lines = [f.message] + [f"- {evidence_text(e)}" for e in f.evidence]
+def _details(f: Finding, lang: str) -> str:
+    lines = [f.message] + [f"- {evidence_text(e, lang)}" for e in f.evidence]
     return _clean("\n".join(lines))
 
 
-def _testcase(pkg_id: str, f: Finding, fail_on: Status) -> tuple[ET.Element, str]:
+def _testcase(pkg_id: str, f: Finding, fail_on: Status, lang: str) -> tuple[ET.Element, str]:
     case = ET.Element(
         "testcase", {"classname": _clean(pkg_id), "name": _clean(f.rule), "time": "0"}
     )
     kind = outcome(f.status, fail_on)
     if kind in ("error", "failure"):
         child = ET.SubElement(case, kind, {"message": _clean(f.message), "type": f.status.value})
-        child.text = _details(f)
+        child.text = _details(f, lang)
     elif kind == "skipped":
         ET.SubElement(case, "skipped", {"message": _clean(f.message)})
     else:
@@ -64,14 +64,19 @@ BATCH_SUITE = "(batch)"
 
 
 def _suite(
-    name: str, status: Status, findings: tuple[Finding, ...], fail_on: Status, timestamp: str
+    name: str,
+    status: Status,
+    findings: tuple[Finding, ...],
+    fail_on: Status,
+    timestamp: str,
+    lang: str = "en",
 ) -> tuple[ET.Element, dict[str, int]]:
     suite = ET.Element("testsuite", {"name": _clean(name)})
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     props = ET.SubElement(suite, "properties")
     ET.SubElement(props, "property", {"name": "status", "value": status.value})
     for f in findings:
-        case, kind = _testcase(name, f, fail_on)
+        case, kind = _testcase(name, f, fail_on, lang)
         suite.append(case)
         counts["tests"] += 1
         if kind == "failure":
@@ -90,10 +95,10 @@ def _suite(
 def _suites(result: AuditResult, fail_on: Status, timestamp: str):
     """Each package's suite, then the batch's (REG-01 rows with no package), one at a time."""
     for p in result.packages:
-        yield _suite(p.id, p.status, p.findings, fail_on, timestamp)
+        yield _suite(p.id, p.status, p.findings, fail_on, timestamp, result.lang)
     if result.batch_findings:  # about the batch as a whole (REG-01: register rows with no package)
         worst = Status.worst(f.status for f in result.batch_findings)
-        yield _suite(BATCH_SUITE, worst, result.batch_findings, fail_on, timestamp)
+        yield _suite(BATCH_SUITE, worst, result.batch_findings, fail_on, timestamp, result.lang)
 
 
 def _root(result: AuditResult, totals: dict[str, int]) -> ET.Element:

@@ -119,7 +119,7 @@ def _summary(result: AuditResult, lb: dict[str, str]) -> list[str]:
         lines += [f"### {lb['batch_findings']}", ""]
         for f in result.batch_findings:
             lines.append(f"- **{esc(f.rule)}** ({f.status.value}): {esc(f.message)}")
-            lines += [f"  - {esc(evidence_text(e))}" for e in f.evidence]
+            lines += [f"  - {esc(evidence_text(e, result.lang))}" for e in f.evidence]
         lines.append("")
     if result.skipped:
         lines += [f"### {lb['skipped']}", ""]
@@ -146,25 +146,25 @@ def _details(p: PackageResult, lb: dict[str, str]) -> list[str]:
     return lines + [""] if lines else []
 
 
-def _evidence(findings: tuple[Finding, ...], lb: dict[str, str]) -> list[str]:
+def _evidence(findings: tuple[Finding, ...], lb: dict[str, str], lang: str) -> list[str]:
     problems = [f for f in findings if f.status.rank >= Status.WARN.rank]
     if not problems:
         return []
     lines = [f"#### {lb['evidence']}", ""]
     for f in problems:
         lines.append(f"- **{esc(f.rule)}** ({f.status.value})")
-        lines += [f"  - {esc(evidence_text(e))}" for e in f.evidence] or [
+        lines += [f"  - {esc(evidence_text(e, lang))}" for e in f.evidence] or [
             f"  - {lb['no_evidence']}"
         ]
     return lines + [""]
 
 
-def _package(p: PackageResult, lb: dict[str, str]) -> list[str]:
+def _package(p: PackageResult, lb: dict[str, str], lang: str) -> list[str]:
     lines = [f"### {esc(p.id)}", "", f"**{lb['status']}: {p.status.value}**", ""]
     lines += _details(p, lb)
     rows = [[esc(f.rule), f.status.value, esc(f.message)] for f in p.findings]
     lines += _table([lb["rule"], lb["status"], lb["message"]], rows) + [""]
-    return lines + _evidence(p.findings, lb)
+    return lines + _evidence(p.findings, lb, lang)
 
 
 def chunks(result: AuditResult):
@@ -174,7 +174,7 @@ def chunks(result: AuditResult):
     pending = "\n".join(head + [f"## {lb['packages']}", ""])
     for p in result.packages:
         yield pending
-        pending = "\n" + "\n".join(_package(p, lb))
+        pending = "\n" + "\n".join(_package(p, lb, result.lang))
     yield pending.rstrip("\n") + "\n"
 
 
