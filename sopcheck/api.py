@@ -18,7 +18,7 @@ from .extract.documents import read_register
 from .limits import applied
 from .model import AuditResult, PackageResult
 from .rulepack import RulePack, load_rulepack, with_trust
-from .spool import SPOOL_AFTER, Spool
+from .spool import SPOOL_AFTER, Spool, spool_allowed
 from .verify import hashed_files, inventory
 
 Progress = Callable[[PackageResult], None]
@@ -126,6 +126,10 @@ def check(
         on_start(len(job_list))
     if spool is None:
         spool = len(job_list) > SPOOL_AFTER
+    if spool and not spool_allowed(
+        root
+    ):  # the temporary folder is inside the batch: stay in memory
+        spool = False
     results: list[PackageResult | None] | Spool = (
         Spool(len(job_list)) if spool else [None] * len(job_list)
     )

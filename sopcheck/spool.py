@@ -16,6 +16,7 @@ import pickle
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import overload
 
 from .model import PackageResult
@@ -101,3 +102,10 @@ class Spool(Sequence[PackageResult]):
     def __reduce__(self):
         """Pickled (e.g. sent to another process), a spool becomes the tuple of its results."""
         return tuple, (list(self),)
+
+
+def spool_allowed(batch_root: Path) -> bool:
+    """The system's temporary folder is outside the batch (sopcheck never writes into a batch)."""
+    tmp = Path(tempfile.gettempdir()).resolve()
+    root = Path(batch_root).resolve()
+    return tmp != root and root not in tmp.parents

@@ -138,3 +138,13 @@ def test_json_report_of_a_spooled_result_is_valid(spooled, tmp_path):
     path = json_report.write(spooled, tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert [p["id"] for p in data["packages"]] == [p.id for p in spooled.packages]
+
+
+def test_no_spool_when_the_temporary_folder_is_inside_the_batch(batch, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(batch / "sub"))
+    assert not api.spool_allowed(batch)
+    result = check(batch, jobs=1, read_sheets=False, cache=False, spool=True, as_of=AS_OF)
+    assert isinstance(result.packages, tuple)
+    assert not (batch / "sub").exists()
