@@ -1,0 +1,129 @@
+"""The vectorised ink helpers give exactly what a plain, obviously correct version gives."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFilter
+
+from sopcheck.extract.inkbase import components
+
+
+def _flood_labels(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected components by breadth-first flood fill, numbered in raster order of the first
+    pixel: the reference ``components`` must match exactly."""
+    h, w = mask.shape
+    labels = np.zeros((h, w), dtype=np.int32)
+    n = 0
+    for y in range(h):
+        for x in range(w):
+            if not mask[y, x] or labels[y, x]:
+                continue
+            n += 1
+            labels[y, x] = n
+            todo = deque([(y, x)])
+            while todo:
+                cy, cx = todo.popleft()
+                for dy in (-1, 0, 1):
+                    for dx in (-1, 0, 1):
+                        ny, nx = cy + dy, cx + dx
+                        if 0 <= ny < h and 0 <= nx < w and mask[ny, nx] and not labels[ny, nx]:
+                            labels[ny, nx] = n
+                            todo.append((ny, nx))
+    return labels, n
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_components_match_a_flood_fill_on_random_masks(seed):
+    rng = np.random.default_rng(seed)
+    h, w = (int(v) for v in rng.integers(1, 70, size=2))
+    mask = rng.random((h, w)) < rng.uniform(0.05, 0.75)
+    got, n = components(mask)
+    want, m = _flood_labels(mask)
+    assert n == m
+    assert np.array_equal(got, want)
+
+
+def test_components_match_a_flood_fill_on_blobs_and_a_long_snake():
+    # smoothed noise thresholded: blobs of every shape, holes, diagonal touches
+    noise = (np.random.default_rng(5).random((90, 130)) * 255).astype(np.uint8)
+    blobs = np.asarray(Image.fromarray(noise).filter(ImageFilter.GaussianBlur(2))) < 122
+    # a serpentine path: one component whose runs link over many rounds of merging
+    snake = np.zeros((81, 81), bool)
+    snake[::4, :] = True
+    for i in range(0, 80, 4):
+        snake[i : i + 4, 80 if (i // 4) % 2 == 0 else 0] = True
+    for mask in (blobs, snake, np.zeros((3, 4), bool), np.ones((5, 1), bool)):
+        got, n = components(mask)
+        want, m = _flood_labels(mask)
+        assert n == m and np.array_equal(got, want)
+    assert components(snake)[1] == 1
+
+
+def _runs_reference(mask: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros(mask.shape, dtype=bool)
+    for y in range(mask.shape[0]):
+        x = 0
+        while x < mask.shape[1]:
+            if mask[y, x]:
+                x1 = x
+                while x1 < mask.shape[1] and mask[y, x1]:
+                    x1 += 1
+                if x1 - x >= k:
+                    out[y, x:x1] = True
+                x = x1
+            else:
+                x += 1
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tick_long_runs_match_a_plain_scan_also_on_a_transposed_view(seed):
+    from sopcheck.extract.ticks import _long_runs
+
+    rng = np.random.default_rng(seed)
+    mask = rng.random((40, 60)) < 0.8
+    for m in (mask, mask.T):  # the transposed view is how vertical runs are searched
+        got = _long_runs(m, 5)
+        assert got.flags.c_contiguous and np.array_equal(got, _runs_reference(m, 5))
+
+
+def _fit_reference(ys, xs, tol, rng):
+    """The circle RANSAC as first written (square roots of a 400 x n matrix)."""
+    n = len(xs)
+    if n > 1500:
+        sel = rng.choice(n, 1500, replace=False)
+        xs, ys, n = xs[sel], ys[sel], 1500
+    tri = rng.integers(0, n, size=(400, 3))
+    x1, x2, x3 = xs[tri[:, 0]], xs[tri[:, 1]], xs[tri[:, 2]]
+    y1, y2, y3 = ys[tri[:, 0]], ys[tri[:, 1]], ys[tri[:, 2]]
+    d = 2 * (x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2))
+    ok = np.abs(d) > 1e-6
+    s1, s2, s3 = x1**2 + y1**2, x2**2 + y2**2, x3**2 + y3**2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ux = (s1 * (y2 - y3) + s2 * (y3 - y1) + s3 * (y1 - y2)) / d
+        uy = (s1 * (x3 - x2) + s2 * (x1 - x3) + s3 * (x2 - x1)) / d
+    r = np.hypot(x1 - ux, y1 - uy)
+    ok &= np.isfinite(r)
+    ux, uy, r = ux[ok], uy[ok], r[ok]
+    dist = np.abs(np.hypot(xs[None, :] - ux[:, None], ys[None, :] - uy[:, None]) - r[:, None])
+    k = int(np.argmax((dist < tol).sum(axis=1)))
+    return float(uy[k]), float(ux[k]), float(r[k])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fit_circle_picks_the_same_circle_as_the_plain_version(seed):
+    from sopcheck.extract.inkstamp import _fit_circle
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(40, 3000))
+    a = rng.uniform(0, 2 * np.pi, n)
+    r = rng.uniform(20, 200)
+    ys = np.round(250 + r * np.sin(a) + rng.normal(0, 2, n))
+    xs = np.round(250 + r * np.cos(a) + rng.normal(0, 2, n))
+    ys[: n // 3] = rng.integers(0, 500, n // 3)  # a third of the points are not on the circle
+    got = _fit_circle(ys, xs, 3.0, np.random.default_rng(seed))
+    assert got == _fit_reference(ys, xs, 3.0, np.random.default_rng(seed))
+    assert abs(got[2] - r) < 4
