@@ -127,3 +127,54 @@ def test_fit_circle_picks_the_same_circle_as_the_plain_version(seed):
     got = _fit_circle(ys, xs, 3.0, np.random.default_rng(seed))
     assert got == _fit_reference(ys, xs, 3.0, np.random.default_rng(seed))
     assert abs(got[2] - r) < 4
+
+
+def test_otsu_counts_as_numpy_histogram_does():
+    from sopcheck.extract.inkbase import _otsu
+
+    def reference(values):
+        hist, edges = np.histogram(values, bins=256, range=(0, 256))
+        hist = hist.astype(np.float64)
+        centers = (edges[:-1] + edges[1:]) / 2
+        w0 = np.cumsum(hist)
+        w1 = hist.sum() - w0
+        m0 = np.cumsum(hist * centers)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            between = (m0[-1] * w0 / hist.sum() - m0) ** 2 / (w0 * w1)
+        return float(centers[int(np.argmax(np.nan_to_num(between)))])
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        ink = rng.normal(rng.uniform(30, 120), 15, 500)
+        paper = rng.normal(rng.uniform(180, 240), 8, 5000)
+        v = np.clip(np.r_[ink, paper], 0, 255).astype(np.float32)
+        v[:3] = (0.0, 255.0, np.nextafter(np.float32(256), 0))  # the ends and just below 256
+        assert _otsu(v) == reference(v)
+    assert _otsu(np.array([-3.0, 10.0, 300.0])) == reference(np.array([-3.0, 10.0, 300.0]))
+
+
+def test_foreign_on_stamp_matches_the_plain_loop():
+    from sopcheck.extract.inkstamp import FOREIGN_MM, _foreign_on_stamp
+
+    rng = np.random.default_rng(3)
+    noise = (rng.random((160, 200)) * 255).astype(np.uint8)
+    mask = np.asarray(Image.fromarray(noise).filter(ImageFilter.GaussianBlur(1.5))) < 118
+    labels, count = components(mask)
+    yy, xx = np.mgrid[0:160, 0:200]
+    seen = []
+    for cy, cx, radius in ((80, 100, 60), (20, 30, 40), (150, 190, 25)):
+        dist = np.hypot(yy - cy, xx - cx)
+        disk = dist <= radius
+        on = np.bincount(labels[disk], minlength=count + 1)
+        want = 0.0
+        for lb in np.nonzero(on)[0]:  # the loop as first written
+            if lb == 0 or on[lb] < 20:
+                continue
+            ys, xs = np.nonzero((labels == lb) & disk)
+            size = max(ys.max() - ys.min(), xs.max() - xs.min()) * 0.3
+            dl = dist[ys, xs]
+            if size >= FOREIGN_MM and dl.max() - dl.min() > 0.45 * radius:
+                want = max(want, float(size))
+        assert _foreign_on_stamp(labels, dist, disk, on, radius, 0.3) == want
+        seen.append(want)
+    assert 0 in seen and max(seen) > 0  # both outcomes are exercised

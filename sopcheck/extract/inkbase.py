@@ -22,7 +22,12 @@ def _gray(img: Image.Image) -> np.ndarray:
 
 
 def _otsu(values: np.ndarray) -> float:
-    hist, edges = np.histogram(values, bins=256, range=(0, 256))
+    if values.size and values.min() >= 0 and values.max() < 256:
+        # what np.histogram(values, 256, (0, 256)) counts, a tenth of its time: bin = floor(v)
+        hist = np.bincount(values.astype(np.intp).ravel(), minlength=256)
+        edges = np.arange(257, dtype=np.float64)
+    else:
+        hist, edges = np.histogram(values, bins=256, range=(0, 256))
     hist = hist.astype(np.float64)
     total = hist.sum()
     if total == 0:
@@ -182,9 +187,9 @@ def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
         return labels, 0
     m = np.zeros((h, w + 2), dtype=np.int8)
     m[:, 1:-1] = mask
-    d = np.diff(m, axis=1)
-    rs, cs = np.nonzero(d == 1)
-    _, ce = np.nonzero(d == -1)  # end exclusive
+    # a row's run starts (+1) and ends (-1, exclusive) alternate in raster order
+    rs, cols = np.nonzero(np.diff(m, axis=1))
+    rs, cs, ce = rs[::2], cols[::2], cols[1::2]
     n = len(rs)
     # runs j of row r + 1 touching run i of row r (8-connectivity: cs[j] <= ce[i], ce[j] >= cs[i])
     k = np.int64(w + 3)
