@@ -178,3 +178,50 @@ def test_foreign_on_stamp_matches_the_plain_loop():
         assert _foreign_on_stamp(labels, dist, disk, on, radius, 0.3) == want
         seen.append(want)
     assert 0 in seen and max(seen) > 0  # both outcomes are exercised
+
+
+def _strip_rules_reference(mask: np.ndarray, dpi: float) -> np.ndarray:
+    """``strip_rules`` as first written: every slant searched, whatever the mask holds."""
+    from sopcheck.extract import inkbase as ib
+
+    out = mask.copy()
+    n = int(ib.RULE_RUN_MM * dpi / 25.4)
+    for m, t in ((mask, False), (mask.T, True)):
+        for deg in ib.RULE_SLANTS_DEG:
+            share = ib.RULE_SHARE_MIN if deg == 0.0 else ib.SLANTED_RULE_SHARE_MIN
+            need = max(n, int(share * m.shape[1]))
+            wander = 2 if deg == 0.0 else max(2, int(np.ceil(need * np.tan(np.radians(0.5)) / 2)))
+            rem = ib._sheared_runs(m, need, wander, deg)
+            out &= ~(rem.T if t else rem)
+    if (out == mask).all():
+        return out
+    labels, count = components(mask)
+    before = np.bincount(labels.ravel(), minlength=count + 1)
+    after = np.bincount(labels[out], minlength=count + 1)
+    gone = np.nonzero(after < 0.5 * before)[0]
+    return out & ~np.isin(labels, gone[gone > 0])
+
+
+def test_strip_rules_skips_only_slants_that_cannot_hold_a_rule():
+    from PIL import ImageDraw
+
+    from sopcheck.extract.inkbase import strip_rules
+
+    cases = []
+    for slant, width in ((3.0, 400), (0.0, 400), (-5.0, 400), (2.0, 250)):
+        img = Image.new("L", (400, 200), 0)
+        d = ImageDraw.Draw(img)
+        x0 = (400 - width) // 2
+        y1 = 100 + width * np.tan(np.radians(slant))
+        d.line([(x0, 100), (x0 + width, y1)], fill=255, width=3)  # a rule, or a shorter stroke
+        d.line([(60, 30), (90, 70), (120, 25), (150, 60)], fill=255, width=3)  # pen-like
+        cases.append(np.asarray(img) > 0)
+    rng = np.random.default_rng(1)
+    cases.append(rng.random((200, 400)) < 0.02)  # dust only
+    removed = []
+    for mask in cases:
+        got = strip_rules(mask, 200.0)
+        assert np.array_equal(got, _strip_rules_reference(mask, 200.0))
+        removed.append(int(mask.sum() - got.sum()))
+    assert removed[0] > 0 and removed[1] > 0 and removed[2] > 0  # the rules go
+    assert removed[3] == 0 and removed[4] == 0  # a shorter stroke and dust stay
