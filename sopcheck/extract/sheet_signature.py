@@ -276,15 +276,14 @@ def _accept(m: np.ndarray, curve, cols: np.ndarray, widths: np.ndarray, px: floa
     edges or where it leaves the area."""
     h, w = m.shape
     x0, x1 = float(cols.min()), float(cols.max())
-    inside = np.array([0 <= curve(x) < h for x in np.arange(0.5, w)])
     edge = LINE_END_MM * px
-    # where the curve is within the area: from its first to its last column inside
-    xi = np.nonzero(inside)[0]
-    if len(xi) == 0:
-        return None
-    lo, hi = xi[0], xi[-1] + 1
-    if x0 - lo > edge or hi - x1 > edge:
-        return None  # it stops short of an edge: a stroke, not a line across
+
+    def at_edge(x: float) -> bool:  # an end at the left / right edge, or at the top / bottom one
+        y = float(curve(x))
+        return min(x, w - x) <= edge or min(y, h - y) <= edge
+
+    if not (at_edge(x0) and at_edge(x1 + 1)):
+        return None  # it stops short of the edges: a stroke, not a line across
     if x1 - x0 < LINE_MIN_SHARE * w:
         return None
     tol = max(1, round(LINE_TOL_MM * px / 2))
@@ -297,7 +296,7 @@ def _accept(m: np.ndarray, curve, cols: np.ndarray, widths: np.ndarray, px: floa
         return None
     half = float(np.median(widths)) / 2 + 1.5
     pieces = []
-    for x in range(int(lo), int(hi)):
+    for x in range(int(x0), int(x1) + 1):
         yc = float(curve(x + 0.5))
         a, b = max(0, int(np.floor(yc - half))), min(h, int(np.ceil(yc + half)) + 1)
         if b > a:
