@@ -146,12 +146,17 @@ def _scan(angle: float) -> Image.Image:
 
 
 @pytest.mark.parametrize("angle", [0.0, 2.0])
-def test_a_scan_is_left_as_it_is(angle):
+def test_a_scan_is_left_as_it_is(angle, monkeypatch):
     img = _scan(angle)
     assert perspective.find_page(img) is None
     assert perspective.straighten(img) is None
     pg = pages.prepare(img, 1, osd=False)
     assert not any("perspective" in n for n in pg.notes)
+    # exactly what the preparation gives with no perspective step at all
+    monkeypatch.setattr(perspective, "straighten", lambda *a, **k: None)
+    plain = pages.prepare(img, 1, osd=False)
+    assert pg.to_source == plain.to_source and pg.skew == plain.skew
+    assert np.array_equal(np.asarray(pg.image), np.asarray(plain.image))
 
 
 def test_a_rectangle_on_a_table_is_left_to_deskew():
