@@ -42,8 +42,9 @@ RECT_DEG = 0.3
 INSET = 3
 """Pixels (input resolution) taken off each edge, so that no sliver of table is warped in."""
 A4_LONG_IN = 11.69
-PAPER_GREY = 235
-"""The paper's grey after the light is flattened."""
+LIFT_TO = 0.9
+"""Paper dimmer than this share of the page's bright paper is brightened up to it; the rest of the
+page is left as it is."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -292,4 +293,5 @@ def flatten_light(img: Image.Image) -> Image.Image:
     paper = paper.resize(img.size, Image.Resampling.BILINEAR)
     a = np.asarray(img, dtype=np.float32)
     p = np.maximum(np.asarray(paper, dtype=np.float32), 16.0)
-    return Image.fromarray(np.clip(a * (PAPER_GREY / p), 0, 255).astype(np.uint8), mode="L")
+    ref = LIFT_TO * float(np.percentile(np.asarray(small), 95))
+    return Image.fromarray(np.clip(a * np.maximum(ref / p, 1.0), 0, 255).astype(np.uint8), "L")
