@@ -234,16 +234,29 @@ def normalise_rotation(img: Image.Image) -> tuple[Image.Image, int, float]:
     return img, 0, conf
 
 
+def _straighten(g: Image.Image, dpi: float) -> tuple[Image.Image, float, np.ndarray, list[str]]:
+    """A photographed page warped to a rectangle (``perspective.py``), at a working resolution;
+    anything else as it is (identity map)."""
+    from .perspective import straighten
+
+    got = straighten(g, dpi_range=(MIN_DPI, MAX_DPI), targets=(LOW_TARGET, HIGH_TARGET))
+    if got is None:
+        return g, dpi, np.eye(3), []
+    note = f"perspective corrected (page edges {got.quad.skew_deg:.1f} degrees off a rectangle)"
+    return got.image, got.dpi, got.to_input, [note]
+
+
 def prepare(
     img: Image.Image, number: int, source_dpi: float | None = None, *, osd: bool = True
 ) -> Page:
     """Grey, working resolution, upright (``osd``: Tesseract OSD is asked), deskewed."""
     g = to_gray(img)
+    dpi0 = source_dpi or page_dpi(g)
+    g, dpi, m0, notes = _straighten(g, dpi0)
+    straightened = bool(notes)
     size0 = g.size
-    dpi = source_dpi or page_dpi(g)
     g, work = _working(g, dpi)
-    m = _scale_map(size0, g.size)
-    notes: list[str] = []
+    m = m0 @ _scale_map(size0, g.size)
     rot = 0
     if osd:
         before = g.size
@@ -251,10 +264,12 @@ def prepare(
         if rot:
             m = m @ rotation_map(before, g.size, -rot)
             notes.append(f"turned {rot} degrees (OSD confidence {conf:.1f})")
-    g, skew, m = _deskew_map(g, m)
+    skew = 0.0
+    if not straightened:  # a straightened page is square to its paper's edges: no deskew (on a
+        g, skew, m = _deskew_map(g, m)  # sideways page, before OSD, it turns it off the axis)
     if skew:
         notes.append(f"deskewed by {skew:.1f} degrees")
-    return Page(image=g, number=number, dpi=work, source_dpi=dpi, rotation=rot, skew=skew,
+    return Page(image=g, number=number, dpi=work, source_dpi=dpi0, rotation=rot, skew=skew,
                 notes=notes, to_source=tuple(m.ravel()))  # fmt: skip
 
 

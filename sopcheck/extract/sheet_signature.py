@@ -17,6 +17,18 @@ MIN_AREA_MM = 12.0
 """A signature area lower than this (millimetres) is never called empty: a signature does not fit."""
 TALL_WORD = 2.5
 """An OCR 'word' taller than this many label heights is handwriting read as text, not print."""
+LINE_MIN_SHARE = 0.6
+"""A line across the area: at least this share of the area's width (height) long ..."""
+LINE_COVER = 0.85
+"""... with ink on it in at least this share of the columns (rows) it crosses ..."""
+LINE_BEND = 0.03
+"""... straight, or bent off its chord by at most this share of its length (a photo's perspective
+or a curled page bends a ruling line gently; a pen's stroke that long and that flat is no
+signature either) ..."""
+LINE_TOL_MM = 0.5
+"""... every point within this (millimetres) of the fitted curve ..."""
+LINE_END_MM = 2.0
+"""... and it ends at the area's edges (within this), or leaves the area through one."""
 
 
 def text_words(words: list[Word], line_h: float) -> list[Word]:
@@ -129,10 +141,13 @@ def judge_signature(
     ink = _ink()
     if ink is None:
         return "uncertain", 0.0, crop, ["ink classifier not available"]
+    dpi = dpi or ink.DEFAULT_DPI
     try:
-        call, conf, _features = ink.signature_presence(
-            area, masks, colour=carea, dpi=dpi or ink.DEFAULT_DPI
-        )
+        call, conf, _features = ink.signature_presence(area, masks, colour=carea, dpi=dpi)
+        if call == "signed":
+            call, conf, _features = _without_lines_across(
+                ink, area, masks, carea, dpi, (call, conf, _features)
+            )
     except Exception as e:  # the classifier failing on one area is a review, not a crash
         return "uncertain", 0.0, crop, [f"signature check failed: {e}"]
     if call not in ("signed", "not_signed", "uncertain"):
@@ -143,3 +158,147 @@ def judge_signature(
         _features["reason"] = f"signature area only {_features['height_mm']} mm high"
     notes = [f"signature: {_features.get('reason', 'uncertain')}"] if call == "uncertain" else []
     return call, float(conf), crop, notes
+
+
+# ---------------------------------------------------------------- lines across the area
+
+
+def _without_lines_across(ink, area: Image.Image, masks, carea, dpi: float, first):
+    """A 'signed' call checked once more with the long straight or gently bent lines that cross
+    the whole area taken out (a table's border that a photo's perspective bent off the axis, cut
+    by the area's edge and joined to a printed name: the classifier's own rule stripping looks for
+    straight lines and loses such a one). Still signed: the call stands. Not signed any more: the
+    'signature' was the line, and the call is 'uncertain' (a person looks), never 'not signed'."""
+    a = np.asarray(area.convert("L"), dtype=np.uint8)
+    cleaned = erase_lines_across(a, dpi)
+    if cleaned is None:
+        return first
+    call, conf, feats = ink.signature_presence(
+        Image.fromarray(cleaned, mode="L"), masks, colour=carea, dpi=dpi
+    )
+    if call == "signed":
+        return call, conf, feats
+    feats = dict(first[2])
+    feats["reason"] = "the ink is a long line across the area (a ruling line bent by the photo?)"
+    return "uncertain", min(first[1], 0.4), feats
+
+
+def erase_lines_across(a: np.ndarray, dpi: float) -> np.ndarray | None:
+    """``a`` (grey, 0..255) with every long straight or gently bent line across the whole area
+    painted over with the paper's grey, or None when there is no such line."""
+    from .inkbase import ink_mask
+
+    mask, _thr = ink_mask(a, dpi)
+    if not mask.any():
+        return None
+    out = a.copy()
+    paper = int(np.percentile(a, 90))
+    found = False
+    for t in (False, True):
+        m = mask.T if t else mask
+        for band in _line_bands(m, dpi):
+            found = True
+            for x, lo, hi in band:
+                if t:
+                    out[x, lo:hi] = paper
+                else:
+                    out[lo:hi, x] = paper
+    return out if found else None
+
+
+def _runs(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(column, first row, end row) of every vertical run of ink in ``m``."""
+    p = np.zeros((m.shape[0] + 2, m.shape[1]), dtype=np.int8)
+    p[1:-1] = m
+    d = np.diff(p, axis=0)
+    ys, xs = np.nonzero(d == 1)
+    ye, xe = np.nonzero(d == -1)
+    o1, o2 = np.lexsort((ys, xs)), np.lexsort((ye, xe))
+    return xs[o1], ys[o1], ye[o2]
+
+
+def _line_bands(m: np.ndarray, dpi: float) -> list[list[tuple[int, int, int]]]:
+    """Lines across ``m`` (rows x columns, running along the columns): per line, the (column,
+    from row, to row) pieces to erase."""
+    h, w = m.shape
+    px = dpi / 25.4
+    if w < 20 or h < 4:
+        return []
+    xs, y0, y1 = _runs(m)
+    thin = (y1 - y0) <= max(2, 1.2 * px)  # a pen's or a rule's width, not a blob
+    cx, cy = xs[thin] + 0.5, (y0[thin] + y1[thin]) / 2
+    if len(cx) < LINE_MIN_SHARE * w * LINE_COVER:
+        return []
+    tol = max(1.5, LINE_TOL_MM * px)
+    rng = np.random.default_rng(0)
+    out: list[list[tuple[int, int, int]]] = []
+    used = np.zeros(len(cx), dtype=bool)
+    for _ in range(3):  # at most a few lines in one area
+        free = np.nonzero(~used)[0]
+        if len(free) < LINE_MIN_SHARE * w * LINE_COVER:
+            break
+        best, best_n = None, 0
+        for _ in range(150):
+            i, j = rng.choice(free, 2, replace=False)
+            if abs(cx[j] - cx[i]) < 0.25 * w:
+                continue
+            s = (cy[j] - cy[i]) / (cx[j] - cx[i])
+            if abs(s) > 0.15:  # more than ~8.5 degrees off the axis: not a rule of the page
+                continue
+            c = cy[i] - s * cx[i]
+            n = len(np.unique(cx[free][np.abs(cy[free] - (s * cx[free] + c)) <= tol]))
+            if n > best_n:
+                best, best_n = np.array([s, c]), n
+        if best is None or best_n < LINE_MIN_SHARE * w * LINE_COVER:
+            break
+        curve = np.poly1d(best)
+        for deg in (1, 2):  # straight first, then let it bend gently
+            on = free[np.abs(cy[free] - curve(cx[free])) <= tol]
+            if len(on) < deg + 2:
+                break
+            fit = np.poly1d(np.polyfit(cx[on], cy[on], deg))
+            span = cx[on].max() - cx[on].min()
+            chord = np.poly1d(np.polyfit(cx[on], cy[on], 1))
+            grid = np.linspace(cx[on].min(), cx[on].max(), 32)
+            if np.abs(fit(grid) - chord(grid)).max() <= LINE_BEND * max(span, 1.0):
+                curve = fit
+        on = free[np.abs(cy[free] - curve(cx[free])) <= tol]
+        used[on] = True
+        band = _accept(m, curve, cx[on], (y1 - y0)[thin][on], px)
+        if band:
+            out.append(band)
+    return out
+
+
+def _accept(m: np.ndarray, curve, cols: np.ndarray, widths: np.ndarray, px: float):
+    """The pieces of the line ``curve`` to erase when it crosses the whole area of ``m``: long
+    enough, ink on it nearly all the way (a glyph it runs through counts), its ends at the area's
+    edges or where it leaves the area."""
+    h, w = m.shape
+    x0, x1 = float(cols.min()), float(cols.max())
+    edge = LINE_END_MM * px
+
+    def at_edge(x: float) -> bool:  # an end at the left / right edge, or at the top / bottom one
+        y = float(curve(x))
+        return min(x, w - x) <= edge or min(y, h - y) <= edge
+
+    if not (at_edge(x0) and at_edge(x1 + 1)):
+        return None  # it stops short of the edges: a stroke, not a line across
+    if x1 - x0 < LINE_MIN_SHARE * w:
+        return None
+    tol = max(1, round(LINE_TOL_MM * px / 2))
+    xs = np.arange(int(x0), int(np.ceil(x1)))
+    yc = np.clip(np.round(curve(xs + 0.5)).astype(int), 0, h - 1)
+    near = np.zeros(len(xs), dtype=bool)
+    for d in range(-tol, tol + 1):
+        near |= m[np.clip(yc + d, 0, h - 1), xs]
+    if near.mean() < LINE_COVER:
+        return None
+    half = float(np.median(widths)) / 2 + 1.5
+    pieces = []
+    for x in range(int(x0), int(x1) + 1):
+        yc = float(curve(x + 0.5))
+        a, b = max(0, int(np.floor(yc - half))), min(h, int(np.ceil(yc + half)) + 1)
+        if b > a:
+            pieces.append((x, a, b))
+    return pieces
