@@ -40,6 +40,59 @@ def default_dir() -> Path:
     return Path(base) / "sopcheck"
 
 
+EXTRACTION_CODE = ("sopcheck.extract", "sopcheck.dates", "sopcheck.template")
+"""Where the code that shapes an extraction result lives (followed by ``import_closure``)."""
+
+
+def _imports(name: str) -> set[str]:
+    """The sopcheck modules that module ``name`` imports anywhere in its source (also inside
+    functions), read from its syntax tree without importing it."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return set()
+    tree = ast.parse(Path(spec.origin).read_bytes())
+    pkg = name if spec.submodule_search_locations else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("sopcheck."))
+        elif isinstance(node, ast.ImportFrom):
+            parts = pkg.split(".")
+            base = ".".join(parts[: len(parts) - node.level + 1]) if node.level else ""
+            mod = ".".join(x for x in (base, node.module or "") if x)
+            if not mod.startswith("sopcheck"):
+                continue
+            for a in node.names:  # 'from . import ocr' names a module, 'from .ocr import Word' not
+                sub = f"{mod}.{a.name}"
+                is_module = _is_package(mod) and importlib.util.find_spec(sub) is not None
+                out.add(sub if is_module else mod)
+    return out
+
+
+def _is_package(name: str) -> bool:
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    return bool(spec and spec.submodule_search_locations)
+
+
+def import_closure(*roots: str, within: tuple[str, ...] = EXTRACTION_CODE) -> tuple[str, ...]:
+    """``roots`` and every module they import, directly or not, among the modules ``within``
+    (prefixes): the code whose change must invalidate their cached results. Sorted."""
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += [m for m in _imports(name) if m == name or m.startswith(within)]
+    return tuple(sorted(seen))
+
+
 @cache
 def fingerprint(*modules: str) -> str:
     """A hash of the source files of the named modules (e.g. 'sopcheck.extract.sheet')."""

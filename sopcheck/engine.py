@@ -104,12 +104,13 @@ def warm_up(read_sheets: bool = True) -> None:
     """Import the extractors and hash their code once, in the parent: forked workers inherit both,
     instead of each paying for the imports (numpy, pypdfium2, zxing...) on its first package."""
     from .cache import fingerprint
-    from .extract.package import PHOTO_MODULES, SHEET_MODULES
+    from .extract.package import DOCUMENT_MODULES, ESIGN_MODULES, PHOTO_MODULES, SHEET_MODULES
 
     fingerprint(*PHOTO_MODULES)
-    fingerprint("sopcheck.extract.documents")
+    fingerprint(*DOCUMENT_MODULES)
     if read_sheets:
         fingerprint(*SHEET_MODULES)
+        fingerprint(*ESIGN_MODULES)
 
 
 def without_crops(evidence: PackageEvidence) -> PackageEvidence:

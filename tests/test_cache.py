@@ -120,3 +120,19 @@ def test_default_cache_on_a_dask_worker_is_the_workers_own(tmp_path, monkeypatch
     c.put("k", 1)
     assert (tmp_path / "worker" / "cache.sqlite3").exists()
     assert not (tmp_path / "client").exists()
+
+
+def test_the_extractors_fingerprints_cover_every_module_they_import():
+    """A module the sheet reader imports (even inside a function) is part of its fingerprint, so
+    changing it can never serve a stale cached reading."""
+    from sopcheck.cache import import_closure
+    from sopcheck.extract.package import ESIGN_MODULES, PHOTO_MODULES, SHEET_MODULES
+
+    for name in ("perspective", "pages", "ocr", "inkstamp", "sheet_dates", "own_sheet"):
+        assert f"sopcheck.extract.{name}" in SHEET_MODULES
+    assert "sopcheck.template" in SHEET_MODULES  # the own sheet's layout
+    assert "sopcheck.extract.photos" in PHOTO_MODULES and "sopcheck.dates" in PHOTO_MODULES
+    assert "sopcheck.extract.esign_roles" in ESIGN_MODULES
+    assert "sopcheck.model" not in SHEET_MODULES  # only the extraction code is followed
+    # 'from . import ocr' inside a function is followed; 'from .ocr import Word' names the module
+    assert "sopcheck.extract.ocr" in import_closure("sopcheck.extract.pages")

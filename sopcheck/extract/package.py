@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from ..cache import Cache, fingerprint
+from ..cache import Cache, fingerprint, import_closure
 from ..dates import find_date
 from ..model import Dated, FileRecord, Package, PackageEvidence, PhotoInfo, SheetReading
 from ..template import evidence_content_hash
@@ -51,15 +51,11 @@ def _activity_start(pkg: Package, narrative, photos: tuple[PhotoInfo, ...]) -> D
     return None
 
 
-PHOTO_MODULES = ("sopcheck.extract.photos", "sopcheck.dates")
-SHEET_MODULES = (
-    "sopcheck.extract.sheets", "sopcheck.extract.sheet", "sopcheck.extract.pages", "sopcheck.extract.ocr",
-    "sopcheck.extract.ink", "sopcheck.extract.inkcolour", "sopcheck.extract.own_sheet", "sopcheck.template",
-    "sopcheck.dates", "sopcheck.extract.ticks",
-    "sopcheck.extract.sheet_words", "sopcheck.extract.sheet_blocks", "sopcheck.extract.sheet_signature",
-    "sopcheck.extract.sheet_decision", "sopcheck.extract.sheet_dates", "sopcheck.extract.inkbase",
-    "sopcheck.extract.inkstamp", "sopcheck.extract.inkticks", "sopcheck.extract.inkrings",
-)  # fmt: skip
+PHOTO_MODULES = import_closure("sopcheck.extract.photos")
+"""The code behind a photo's reading (its fingerprint keys the cached results)."""
+SHEET_MODULES = import_closure("sopcheck.extract.sheets")
+"""The code behind an approval sheet's reading: every extraction module the reader imports, found
+from the sources, so a new module (e.g. perspective correction) can never serve stale results."""
 
 
 def _cached(
@@ -112,11 +108,10 @@ def _sheet(root: Path, f: FileRecord, pack, cache: Cache | None) -> SheetReading
     return reading if reading.file == f.path else replace(reading, file=f.path)
 
 
-ESIGN_MODULES = (
-    "sopcheck.extract.esign", "sopcheck.extract.esign_roles", "sopcheck.extract.sheet",
-    "sopcheck.extract.pages", "sopcheck.template", "sopcheck.extract.sheet_words",
-    "sopcheck.extract.sheet_blocks",
-)  # fmt: skip
+ESIGN_MODULES = import_closure("sopcheck.extract.esign")
+"""The code behind a file's e-signature reading."""
+DOCUMENT_MODULES = import_closure("sopcheck.extract.documents")
+"""The code behind opening an approval file."""
 
 
 def _esign(root: Path, f: FileRecord, pack, cache: Cache | None):
@@ -178,7 +173,7 @@ def gather(
             continue
         # cached like the readings, so a warm rerun does not decode the scan again just to open it
         problem, is_signed = _cached(
-            cache, f, ("sopcheck.extract.documents",), partial(open_approval, root / f.path)
+            cache, f, DOCUMENT_MODULES, partial(open_approval, root / f.path)
         )
         if problem:
             problems.append((f.path, problem))
