@@ -136,3 +136,8 @@ def test_slant_of_a_sheared_line_is_measured():
                             fillcolor=255)  # fmt: skip
     lean = handwriting.slant_deg(np.asarray(sheared) < 128)
     assert 12.0 <= abs(lean) <= 16.0  # atan(0.25) = 14 degrees
+
+
+def test_a_failed_measurement_is_handwritten_not_an_error():
+    got = handwriting.judge_safely(None, (0, 0, 10, 10), conf=0.99)
+    assert got.handwritten and got.reasons[0].startswith("not measurable")

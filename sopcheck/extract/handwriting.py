@@ -215,3 +215,11 @@ def judge(
         height_ratio=None if ratio is None else round(ratio, 2),
         shape=shape,
     )
+
+
+def judge_safely(img, date_box, refs=(), *, conf=None, colour=None) -> Handwriting:
+    """``judge``, but a measurement that fails makes the date handwritten instead of raising."""
+    try:
+        return judge(img, date_box, refs, conf=conf, colour=colour)
+    except Exception as e:  # noqa: BLE001 - unsure: handwritten, so the date needs a 2nd reading
+        return Handwriting(handwritten=True, reasons=(f"not measurable: {type(e).__name__}",))

@@ -265,7 +265,7 @@ def _read_date(crop: Image.Image, langs: str):
         max(w.x + w.w for w in words),
         max(w.y + w.h for w in words),
     )
-    hand = handwriting.judge(crop, box, conf=conf)
+    hand = handwriting.judge_safely(crop, box, conf=conf)
     if not hand.handwritten:
         return found[0], text, conf, None
     d2, _text2, conf2 = second_reading(crop, box, langs=langs)

@@ -133,11 +133,11 @@ def read_block_date(
         for w in others
         if id(w) not in date_ids and w.conf >= PRINTED_WORD_CONF and _letters(w.text) >= 3
     ]
-    hand = handwriting.judge(img, box, refs, conf=conf, colour=colour)
+    hand = handwriting.judge_safely(img, box, refs, conf=conf, colour=colour)
     if not hand.handwritten:
         return DateReading(date=d, text=text, confidence=conf, handwritten=False)
     why = "; ".join(hand.reasons)
-    d2, text2, conf2 = second_reading(img, box, langs=langs)
+    d2, _text2, conf2 = second_reading(img, box, langs=langs)
     ok, note = agree(d, d2, conf2)
     if ok:
         return DateReading(date=d, text=text, confidence=conf, handwritten=True)
