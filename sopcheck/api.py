@@ -18,7 +18,8 @@ from .extract.documents import read_register
 from .limits import applied
 from .model import AuditResult, PackageResult
 from .rulepack import RulePack, load_rulepack, with_trust
-from .verify import inventory
+from .spool import SPOOL_AFTER, Spool, spool_allowed
+from .verify import hashed_files, inventory
 
 Progress = Callable[[PackageResult], None]
 
@@ -56,6 +57,7 @@ def check(
     scheduler: Any = None,
     keep_crops: bool = True,
     trust: Sequence[str | Path] = (),
+    spool: bool | None = None,
 ) -> AuditResult:
     """Check every package of the batch at ``path`` against a rule pack.
 
@@ -74,6 +76,9 @@ def check(
     workers and propagates.
     ``trust``: certificate files (PEM or DER) that digital signatures may chain to, added to the
     pack's ``trust_roots`` (digital signatures are validated when sheets are read).
+    ``spool``: keep the package results in a temporary file, not in memory, so the memory of a run
+    does not grow with the batch (``result.packages`` is then a read-only ``Spool`` sequence);
+    None spools batches of more than ``sopcheck.spool.SPOOL_AFTER`` packages.
     Raises RulePackError, UsageError or BatchError (no package found is an error, never a pass).
     """
     pack = rules if isinstance(rules, RulePack) else load_rulepack(rules)
@@ -119,7 +124,17 @@ def check(
     ]  # fmt: skip
     if on_start:
         on_start(len(job_list))
-    results: list[PackageResult | None] = [None] * len(job_list)
+    if spool is None:
+        spool = len(job_list) > SPOOL_AFTER
+    if spool and not spool_allowed(
+        root
+    ):  # the temporary folder is inside the batch: stay in memory
+        spool = False
+    results: list[PackageResult | None] | Spool = (
+        Spool(len(job_list)) if spool else [None] * len(job_list)
+    )
+    known: list = [None] * len(job_list)  # each package's file records, for the inventory
+    matched: set = set()  # register rows some package matched
     n_jobs = jobs or usable_cores()
 
     def broken(job: Job, reason: str) -> PackageResult:
@@ -132,20 +147,23 @@ def check(
                  scheduler=scheduler)  # fmt: skip
     try:
         for i, res in stream:
-            results[i] = res
+            if isinstance(results, Spool):
+                results.put(i, res)
+            else:
+                results[i] = res
+            known[i] = hashed_files(res)
+            if res.evidence and res.evidence.register_rows:
+                matched.update(tuple(r.items()) for r in res.evidence.register_rows)
             if progress:
                 progress(res)
     finally:  # an interrupt in the progress callback stops the workers now, not at exit
         if hasattr(stream, "close"):
             stream.close()
-    packages = tuple(r for r in results if r is not None)
-    inputs = inventory(root, found, results)  # every file, for `sopcheck verify`
-    matched = {
-        tuple(r.items())
-        for p in packages
-        if p.evidence and p.evidence.register_rows
-        for r in p.evidence.register_rows
-    }
+    if isinstance(results, Spool):
+        packages: Sequence[PackageResult] = results.sealed()
+    else:
+        packages = tuple(r for r in results if r is not None)
+    inputs = inventory(root, found, known)  # every file, for `sopcheck verify`
     unmatched = tuple(r for r in register or () if tuple(r.items()) not in matched)
     return AuditResult(
         batch=str(root),

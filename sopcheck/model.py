@@ -6,6 +6,7 @@ discover -> Package; extract -> PackageEvidence; evaluate -> Finding; AuditResul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -490,7 +491,9 @@ class AuditResult:
     as_of: dt.datetime
     """Reference time for deadlines not yet due and times in the future."""
     lang: str
-    packages: tuple[PackageResult, ...]
+    packages: Sequence[PackageResult]
+    """The package results in order: a tuple, or for a large batch a ``sopcheck.spool.Spool``
+    (read back from a temporary file one at a time; ``tuple(result.packages)`` loads them all)."""
     inputs: tuple[dict[str, Any], ...] = ()
     """Every input file: package, path, size, sha256."""
     skipped: tuple[dict[str, str], ...] = ()

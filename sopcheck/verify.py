@@ -103,20 +103,29 @@ def _outside_packages(root: Path, pkg_dirs: set[Path]) -> Iterable[Path]:
                 yield base / name
 
 
+def hashed_files(res: PackageResult | None) -> tuple[str, tuple[FileRecord, ...] | None] | None:
+    """(package id, the file records hashed while checking, or None when its worker crashed)."""
+    if res is None:
+        return None
+    return res.id, (res.evidence.package.files if res.evidence else None)
+
+
 def inventory(
-    root: Path, found: Discovery, results: Sequence[PackageResult | None] = ()
+    root: Path,
+    found: Discovery,
+    known: Sequence[tuple[str, tuple[FileRecord, ...] | None] | None] = (),
 ) -> tuple[dict[str, Any], ...]:
     """Every file of the batch at ``root`` with its SHA-256, sorted by path from the root.
 
-    ``results`` (same order as ``found.packages``) lends the file records already hashed while
-    checking; a package without evidence (a crashed worker) is hashed here.
+    ``known`` (same order as ``found.packages``, from ``hashed_files``) lends the file records
+    already hashed while checking; a package without them (a crashed worker) is hashed here.
     """
     root = Path(root)
     out: list[dict[str, Any]] = []
     for i, pkg_dir in enumerate(found.packages):
-        res = results[i] if i < len(results) else None
-        pid = res.id if res else shown(pkg_dir.relative_to(found.base).as_posix())
-        records = res.evidence.package.files if res and res.evidence else package_files(pkg_dir)
+        got = known[i] if i < len(known) else None
+        pid = got[0] if got else shown(pkg_dir.relative_to(found.base).as_posix())
+        records = got[1] if got and got[1] is not None else package_files(pkg_dir)
         prefix = PurePosixPath(shown(pkg_dir.relative_to(root).as_posix()))
         for rec in records:
             out.append(_entry(rec, str(prefix / rec.path), pid, pkg_dir / rec.path))

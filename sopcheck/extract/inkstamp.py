@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .inkbase import components
-from .inkrings import FOREIGN_MM, pen_across_rings, refine_circle, refine_points, ring_pixels
+from .inkrings import FOREIGN_MM, pen_across_rings, refine_points, ring_pixels
 
 STAMP_R_MM = (6.0, 32.0)
 
@@ -34,8 +34,16 @@ def _fit_circle(ys: np.ndarray, xs: np.ndarray, tol: float, rng: np.random.Gener
     r = np.hypot(x1 - ux, y1 - uy)
     ok &= np.isfinite(r)
     ux, uy, r = ux[ok], uy[ok], r[ok]
-    dist = np.abs(np.hypot(xs[None, :] - ux[:, None], ys[None, :] - uy[:, None]) - r[:, None])
-    score = (dist < tol).sum(axis=1)
+    # inliers |d - r| < tol counted on squared distances (r - tol)^2 < d^2 < (r + tol)^2, 32
+    # circles at a time: no square root, and blocks that stay in the cache (a sixth of the time)
+    lo2 = np.where(r > tol, (r - tol) ** 2, -1.0)[:, None]
+    hi2 = ((r + tol) ** 2)[:, None]
+    score = np.empty(len(r), dtype=np.int64)
+    for i in range(0, len(r), 32):
+        b = slice(i, i + 32)
+        d2 = (xs[None, :] - ux[b, None]) ** 2
+        d2 += (ys[None, :] - uy[b, None]) ** 2
+        score[b] = np.count_nonzero((d2 > lo2[b]) & (d2 < hi2[b]), axis=1)
     k = int(np.argmax(score))
     return float(uy[k]), float(ux[k]), float(r[k])
 
@@ -210,15 +218,28 @@ def _foreign_on_stamp(labels, dist, disk, on, radius, mmpx) -> float:
     radii or are small; a pen stroke written over the stamp crosses it (its radii on the disk
     spread over > 0.45 of the radius) and is >= 7 mm across."""
     out = 0.0
-    for lb in np.nonzero(on)[0]:
-        if lb == 0 or on[lb] < 20:
-            continue
-        ys, xs = np.nonzero((labels == lb) & disk)
-        size = max(ys.max() - ys.min(), xs.max() - xs.min()) * mmpx
+    ids = np.nonzero(on >= 20)[0]
+    ids = ids[ids > 0]
+    if not len(ids):
+        return out
+    # each component's extent and spread of radii on the disk, all in one pass over its pixels
+    ys, xs = np.nonzero(disk & (labels > 0))
+    lab, dl = labels[ys, xs], dist[ys, xs]
+    n = len(on)
+    lo = [
+        np.full(n, np.iinfo(np.int64).max),
+        np.full(n, np.iinfo(np.int64).max),
+        np.full(n, np.inf),
+    ]
+    hi = [np.full(n, -1), np.full(n, -1), np.full(n, -np.inf)]
+    for v, a, b in zip((ys, xs, dl), lo, hi, strict=True):
+        np.minimum.at(a, lab, v)
+        np.maximum.at(b, lab, v)
+    for lb in ids:
+        size = max(hi[0][lb] - lo[0][lb], hi[1][lb] - lo[1][lb]) * mmpx
         if size < FOREIGN_MM:
             continue
-        dl = dist[ys, xs]
-        if dl.max() - dl.min() > 0.45 * radius:
+        if hi[2][lb] - lo[2][lb] > 0.45 * radius:
             out = max(out, float(size))
     return out
 
@@ -283,10 +304,11 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
             ann = mask & (dist > r_in) & (dist <= r_hi)
             slack = 1.0 / mmpx
             for lb in np.unique(labels[ann]):
-                comp = labels == lb
-                dl = dist[comp]
+                y0, x0, y1, x1 = objs[lb]  # the component, within its bounding box
+                comp = labels[y0:y1, x0:x1] == lb
+                dl = dist[y0:y1, x0:x1][comp]
                 if dl.min() >= r - slack and dl.max() <= r_hi + slack:
-                    inside |= comp
+                    inside[y0:y1, x0:x1] |= comp
         # a component lying almost wholly on the stamp's disk is the stamp's (a letter or a piece
         # of ring that sticks out where the print is a little oval); a pen stroke crossing the
         # stamp reaches well beyond it and keeps its outer part
@@ -295,9 +317,17 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
         mostly = np.nonzero((on >= 0.9 * areas) & (on > 0))[0]
         mostly = mostly[mostly > 0]
         if len(mostly):
-            inside |= np.isin(labels, mostly)
+            lut = np.zeros(count + 1, dtype=bool)
+            lut[mostly] = True
+            inside |= lut[labels]
         disks.append((dist, disk, max(r_out, r)))
-        fy, fx, fr = refine_circle(labels == lab, cy, cx, r, max(0.6 / mmpx, 2.0))
+        y0, x0, y1, x1 = objs[lab]  # the ring's component, within its bounding box
+        sel = labels[y0:y1, x0:x1] == lab
+        py, px = np.nonzero(sel)
+        fy, fx, fr = refine_points(
+            (py + y0).astype(np.float64), (px + x0).astype(np.float64), cy, cx, r,
+            max(0.6 / mmpx, 2.0),
+        )  # fmt: skip
         rings = ring_pixels(mask, fy, fx, 0.55 * fr, max(r_out, r) * 1.12 + 2)
         # the circle found and the outer ring are rings even where faded into short arcs
         fdist = np.hypot(yy - fy, xx - fx)
@@ -306,9 +336,8 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
         if r_out > r:
             rings |= mask & (np.abs(fdist - r_out) <= rtol)
         geo |= pen_across_rings(mask, dist, disk, rings, max(r_out, r), mmpx)
-        sel = labels == lab
-        ring_px |= sel & (np.abs(dist - r) <= max(0.5 / mmpx, 1.5))
-        py, px = np.nonzero(sel)
+        ring_px[y0:y1, x0:x1] |= sel & (np.abs(dist[y0:y1, x0:x1] - r) <= max(0.5 / mmpx, 1.5))
+        py, px = py + y0, px + x0
         rr = np.hypot(py - cy, px - cx)
         tol = max(1.0 / mmpx, 3.0)
         off = (np.abs(rr - r) > tol) & (rr < r)

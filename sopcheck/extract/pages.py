@@ -124,7 +124,11 @@ def skew_angle(img: Image.Image, max_angle: float = MAX_SKEW) -> float:
     profile of the dark pixels of a downscaled, binarised copy; 0.0 when there is too little ink."""
     small = img.copy()
     small.thumbnail((900, 900))
-    a = np.asarray(small, dtype=np.uint8)
+    return _skew_of(np.asarray(small, dtype=np.uint8), max_angle)
+
+
+def _skew_of(a: np.ndarray, max_angle: float) -> float:
+    """``skew_angle`` of a downscaled page (uint8 array)."""
     t = otsu(a)
     ys, xs = np.nonzero(a < min(t, 200))
     if len(xs) < 200 or len(xs) > 0.5 * a.size:

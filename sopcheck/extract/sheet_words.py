@@ -3,6 +3,7 @@ aliases) and which words are printed text, a NIP or an employee number."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +21,10 @@ PRINTED_CONF = 0.6
 # ---------------------------------------------------------------- text helpers
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(s: str) -> str:
+    """Lower case ASCII letters and digits, single spaces (a pure function of the string, so it
+    is cached: a sheet's words and the pack's aliases are normalised a thousand times)."""
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.lower().replace("!", "i").replace("|", "l")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .inkbase import components, ink_mask
+from .inkbase import _bboxes, components, ink_mask
 
 SIDE_COVER = 0.7
 """Share of each side of a candidate box that must be covered by line ink."""
@@ -45,7 +45,7 @@ class Box:
 def _long_runs(mask: np.ndarray, k: int) -> np.ndarray:
     """Pixels of ``mask`` that lie in a horizontal run of at least ``k`` pixels."""
     h, w = mask.shape
-    out = np.zeros_like(mask)
+    out = np.zeros((h, w), dtype=bool)  # C order (a transposed mask's zeros_like would not be)
     if w < k or not mask.any():
         return out
     m = np.zeros((h, w + 2), dtype=np.int8)
@@ -53,9 +53,11 @@ def _long_runs(mask: np.ndarray, k: int) -> np.ndarray:
     d = np.diff(m, axis=1)
     rs, cs = np.nonzero(d == 1)
     _re, ce = np.nonzero(d == -1)
-    for r, c0, c1 in zip(rs, cs, ce, strict=True):
-        if c1 - c0 >= k:
-            out[r, c0:c1] = True
+    long = (ce - cs) >= k
+    rs, cs, n = rs[long], cs[long], (ce - cs)[long]
+    if len(n):  # the long runs' pixels, as flat indices, set at once
+        start = np.repeat(rs * w + cs - np.cumsum(n) + n, n)
+        out.reshape(-1)[start + np.arange(int(n.sum()))] = True
     return out
 
 
@@ -97,9 +99,7 @@ def find_boxes(gray: np.ndarray, line_h: float, mask: np.ndarray | None = None) 
     lines = line_ink(mask, k)
     labels, count = components(lines)
     out: list[Box] = []
-    for lab in range(1, count + 1):
-        ys, xs = np.nonzero(labels == lab)
-        y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    for lab, (y0, x0, y1, x1) in _bboxes(labels, count).items():
         # a tick running out of the box joins its outline: the box's edges are rows / columns
         # with a long run of line ink, not the piece's extent
         whole = labels[y0:y1, x0:x1] == lab
@@ -107,7 +107,7 @@ def find_boxes(gray: np.ndarray, line_h: float, mask: np.ndarray | None = None) 
         cols = np.nonzero(whole.sum(axis=0) >= 0.6 * smin)[0]
         if len(rows) < 2 or len(cols) < 2:
             continue
-        box = _box_in_piece(labels == lab, y0, x0, rows, cols, smin, smax)
+        box = _box_in_piece(whole, y0, x0, rows, cols, smin, smax)
         if box is not None:
             out.append(box)
     out.sort(key=lambda b: b.x)
@@ -132,8 +132,8 @@ def _edge_candidates(idx: np.ndarray, outer_first: bool) -> list[int]:
 def _box_in_piece(
     piece_all: np.ndarray, y0: int, x0: int, rows, cols, smin: float, smax: float
 ) -> Box | None:
-    """The square outline in one piece of line ink (offset y0, x0; ``rows`` / ``cols`` hold long
-    runs): the outermost edges first, then, for a tick that runs out across an edge, the edges a
+    """The square outline in one piece of line ink (``piece_all``: the piece's bounding box, at
+    y0, x0 in the image; ``rows`` / ``cols``, relative to it, hold long runs): the outermost edges first, then, for a tick that runs out across an edge, the edges a
     little further in. An outline must be of plausible size, square-ish, its four sides covered
     and its corners inked."""
     best: tuple[float, Box] | None = None
@@ -148,7 +148,7 @@ def _box_in_piece(
                     if not (smin <= bw <= smax and smin <= bh <= smax) or not 0.7 <= bw / bh <= 1.4:
                         continue
                     t = max(2, int(round(0.15 * min(bw, bh))))
-                    piece = piece_all[by0:by1, bx0:bx1]
+                    piece = piece_all[ty : by + 1, lx : rx + 1]
                     cover = min(_side_cover(piece, 0, 0, bh, bw, t))
                     if cover < SIDE_COVER:
                         continue

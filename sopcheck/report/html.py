@@ -22,8 +22,9 @@ from ..dates import add_days, fmt_day
 from ..extract.text import graphemes
 from ..i18n import MONTHS_EN, label
 from ..model import AuditResult, Finding, PackageResult, RoleReading, Status
-from .atomic import write_atomic
+from .atomic import write_atomic_chunks
 from .json import evidence_text, rule_counts, status_counts
+from .notes import note_text
 from .register import load_pack, report_tz, roles, unmatched_register_rows
 from .templates import CSS, JS
 
@@ -420,7 +421,7 @@ def _role(rr: RoleReading, ctx: _Ctx) -> str:
     img = f'<img src="{crop}" alt="{e(name)}">' if crop else ""
     decision = label(f"decision.{rr.decision}", ctx.lang) if rr.decision else rr.decision_state
     date = ctx.day(rr.date) if rr.date else (rr.date_text or "")
-    notes = "".join(f"<br><small>{e(n)}</small>" for n in rr.notes)
+    notes = "".join(f"<br><small>{e(note_text(n, ctx.lang))}</small>" for n in rr.notes)
     return (
         f'<div class="role"><b>{e(name)}</b>{img}<div class="s-{cls}"><b>{sig}</b> '
         f"({ctx.t('report.confidence')} {rr.signature_confidence:.2f})</div>"
@@ -442,14 +443,14 @@ def _sheets(p: PackageResult, ctx: _Ctx) -> str:
         parts.append(
             f"<p>{info}</p><div class=roles>{''.join(_role(r, ctx) for r in s.roles)}</div>"
         )
-        parts += [f"<p><small>{e(n)}</small></p>" for n in s.notes]
+        parts += [f"<p><small>{e(note_text(n, ctx.lang))}</small></p>" for n in s.notes]
     return "".join(parts)
 
 
 def _findings(findings: tuple[Finding, ...], ctx: _Ctx) -> str:
     rows = []
     for f in findings:
-        evs = "".join(f"<li>{e(evidence_text(x))}</li>" for x in f.evidence)
+        evs = "".join(f"<li>{e(evidence_text(x, ctx.lang))}</li>" for x in f.evidence)
         evs = (
             f'<ul class="ev">{evs}</ul>' if evs else f"<small>{ctx.t('report.no_evidence')}</small>"
         )
@@ -503,15 +504,12 @@ def _card(p: PackageResult, ctx: _Ctx) -> str:
     return "".join(parts) + "</article>"
 
 
-def render(result: AuditResult) -> str:
-    """The report as one HTML document."""
+def chunks(result: AuditResult):
+    """The report as one HTML document, one package card at a time."""
     ctx = _Ctx(result)
     csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {_CSP_SCRIPT}; "
            "form-action 'none'; base-uri 'none'")  # fmt: skip
-    cards = (
-        "".join(_card(p, ctx) for p in result.packages) or f"<p>{ctx.t('report.no_packages')}</p>"
-    )
-    return (
+    yield (
         f'<!DOCTYPE html>\n<html lang="{e(ctx.lang)}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -520,13 +518,24 @@ def render(result: AuditResult) -> str:
         f"<style>{CSS}</style></head><body>"
         f"<header><h1>{ctx.t('report.title')}</h1>{_run_meta(ctx)}</header>"
         f"<main>{_summary(ctx)}{_filters(ctx)}"
-        f"<section id=packages><h2 class=noprint>{ctx.t('report.packages')}</h2>{cards}</section></main>"
-        f"<script>{JS}</script></body></html>\n"
+        f"<section id=packages><h2 class=noprint>{ctx.t('report.packages')}</h2>"
     )
+    any_card = False
+    for p in result.packages:
+        any_card = True
+        yield _card(p, ctx)
+    if not any_card:
+        yield f"<p>{ctx.t('report.no_packages')}</p>"
+    yield f"</section></main><script>{JS}</script></body></html>\n"
+
+
+def render(result: AuditResult) -> str:
+    """The report as one HTML document."""
+    return "".join(chunks(result))
 
 
 def write(result: AuditResult, out_dir: Path) -> Path:
-    """Write ``sopcheck-report.html`` into ``out_dir`` atomically; return its path."""
+    """Write ``sopcheck-report.html`` into ``out_dir`` atomically, card by card; return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(out_dir / FILENAME, render(result))
+    return write_atomic_chunks(out_dir / FILENAME, chunks(result))

@@ -67,8 +67,12 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def evidence_text(ev: Evidence) -> str:
-    """One line describing a piece of evidence: file (page, region), tag, value, note."""
+def evidence_text(ev: Evidence, lang: str = "en") -> str:
+    """One line describing a piece of evidence: file (page, region), tag, value, note; in
+    Indonesian (``lang='id'``) the words and the note (``report.notes``) are translated."""
+    from .notes import note_text
+
+    idn = lang == "id"
     parts: list[str] = []
     where = ev.file or ""
     if ev.page is not None:
@@ -83,13 +87,14 @@ def evidence_text(ev: Evidence) -> str:
         value = jsonable(ev.value)
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         parts.append("= " + (text if len(text) <= _VALUE_MAX else text[: _VALUE_MAX - 1] + "…"))
-    extra = [x for x in (ev.source, "inferred" if ev.inferred else None) if x]
+    inferred = ("disimpulkan" if idn else "inferred") if ev.inferred else None
+    extra = [x for x in (ev.source, inferred) if x]
     if ev.confidence is not None:
-        extra.append(f"confidence {ev.confidence:.2f}")
+        extra.append(f"{'keyakinan' if idn else 'confidence'} {ev.confidence:.2f}")
     if extra:
         parts.append(f"({', '.join(extra)})")
     if ev.note:
-        parts.append(f"— {ev.note}")
+        parts.append(f"— {note_text(ev.note, lang)}")
     return " ".join(parts) if parts else "—"
 
 

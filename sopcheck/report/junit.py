@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..model import AuditResult, Finding, Status
-from .atomic import write_atomic
+from .atomic import write_atomic_chunks
 from .json import evidence_text
 
 FILENAME = "sopcheck-junit.xml"
@@ -39,19 +39,19 @@ def outcome(status: Status, fail_on: Status = Status.FAIL) -> str:
     return "passed"
 
 
-def _details(f: Finding) -> str:
-    lines = [f.message] + [f"- {evidence_text(e)}" for e in f.evidence]
+def _details(f: Finding, lang: str) -> str:
+    lines = [f.message] + [f"- {evidence_text(e, lang)}" for e in f.evidence]
     return _clean("\n".join(lines))
 
 
-def _testcase(pkg_id: str, f: Finding, fail_on: Status) -> tuple[ET.Element, str]:
+def _testcase(pkg_id: str, f: Finding, fail_on: Status, lang: str) -> tuple[ET.Element, str]:
     case = ET.Element(
         "testcase", {"classname": _clean(pkg_id), "name": _clean(f.rule), "time": "0"}
     )
     kind = outcome(f.status, fail_on)
     if kind in ("error", "failure"):
         child = ET.SubElement(case, kind, {"message": _clean(f.message), "type": f.status.value})
-        child.text = _details(f)
+        child.text = _details(f, lang)
     elif kind == "skipped":
         ET.SubElement(case, "skipped", {"message": _clean(f.message)})
     else:
@@ -64,14 +64,19 @@ BATCH_SUITE = "(batch)"
 
 
 def _suite(
-    name: str, status: Status, findings: tuple[Finding, ...], fail_on: Status, timestamp: str
+    name: str,
+    status: Status,
+    findings: tuple[Finding, ...],
+    fail_on: Status,
+    timestamp: str,
+    lang: str = "en",
 ) -> tuple[ET.Element, dict[str, int]]:
     suite = ET.Element("testsuite", {"name": _clean(name)})
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     props = ET.SubElement(suite, "properties")
     ET.SubElement(props, "property", {"name": "status", "value": status.value})
     for f in findings:
-        case, kind = _testcase(name, f, fail_on)
+        case, kind = _testcase(name, f, fail_on, lang)
         suite.append(case)
         counts["tests"] += 1
         if kind == "failure":
@@ -87,35 +92,78 @@ def _suite(
     return suite, counts
 
 
-def to_element(result: AuditResult, *, fail_on: Status = Status.FAIL) -> ET.Element:
-    """The ``<testsuites>`` element for the whole run."""
-    fail_on = Status(fail_on)
-    root = ET.Element("testsuites", {"name": "sopcheck"})
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    timestamp = result.started.isoformat(timespec="seconds")
-    suites = [_suite(p.id, p.status, p.findings, fail_on, timestamp) for p in result.packages]
+def _suites(result: AuditResult, fail_on: Status, timestamp: str):
+    """Each package's suite, then the batch's (REG-01 rows with no package), one at a time."""
+    for p in result.packages:
+        yield _suite(p.id, p.status, p.findings, fail_on, timestamp, result.lang)
     if result.batch_findings:  # about the batch as a whole (REG-01: register rows with no package)
         worst = Status.worst(f.status for f in result.batch_findings)
-        suites.append(_suite(BATCH_SUITE, worst, result.batch_findings, fail_on, timestamp))
-    for suite, counts in suites:
-        root.append(suite)
-        for key, n in counts.items():
-            totals[key] += n
+        yield _suite(BATCH_SUITE, worst, result.batch_findings, fail_on, timestamp, result.lang)
+
+
+def _root(result: AuditResult, totals: dict[str, int]) -> ET.Element:
+    root = ET.Element("testsuites", {"name": "sopcheck"})
     for key, n in totals.items():
         root.set(key, str(n))
     root.set("time", f"{(result.finished - result.started).total_seconds():.3f}")
     return root
 
 
+def to_element(result: AuditResult, *, fail_on: Status = Status.FAIL) -> ET.Element:
+    """The ``<testsuites>`` element for the whole run (all in memory: ``chunks`` streams it)."""
+    fail_on = Status(fail_on)
+    timestamp = result.started.isoformat(timespec="seconds")
+    suites = list(_suites(result, fail_on, timestamp))
+    root = _root(result, _totals(counts for _, counts in suites))
+    for suite, _ in suites:
+        root.append(suite)
+    return root
+
+
+def _totals(counts_seq) -> dict[str, int]:
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for counts in counts_seq:
+        for key, n in counts.items():
+            totals[key] += n
+    return totals
+
+
+def _counts(findings: tuple[Finding, ...], fail_on: Status) -> dict[str, int]:
+    kinds = [outcome(f.status, fail_on) for f in findings]
+    return {"tests": len(kinds), "failures": kinds.count("failure"),
+            "errors": kinds.count("error"), "skipped": kinds.count("skipped")}  # fmt: skip
+
+
+def chunks(result: AuditResult, *, fail_on: Status = Status.FAIL):
+    """The report as UTF-8 XML, indented, one suite at a time: the same bytes as ``render``
+    without the whole tree in memory (a pass over the packages counts the totals first)."""
+    fail_on = Status(fail_on)
+    timestamp = result.started.isoformat(timespec="seconds")
+    totals = _totals(
+        [*(_counts(p.findings, fail_on) for p in result.packages),
+         *([_counts(result.batch_findings, fail_on)] if result.batch_findings else [])]
+    )  # fmt: skip
+    root = _root(result, totals)
+    yield b"<?xml version='1.0' encoding='utf-8'?>\n"
+    if not totals["tests"] and not result.packages and not result.batch_findings:
+        yield ET.tostring(root, encoding="utf-8") + b"\n"
+        return
+    root.text = "\x00"
+    head, tail = ET.tostring(root, encoding="unicode").split("\x00", 1)
+    yield head.encode("utf-8")
+    for suite, _ in _suites(result, fail_on, timestamp):
+        ET.indent(suite, space="  ", level=1)
+        yield b"\n  " + ET.tostring(suite, encoding="utf-8", xml_declaration=False)
+    yield ("\n" + tail + "\n").encode("utf-8")
+
+
 def render(result: AuditResult, *, fail_on: Status = Status.FAIL) -> bytes:
     """The report as UTF-8 XML with a declaration, indented."""
-    tree = ET.ElementTree(to_element(result, fail_on=fail_on))
-    ET.indent(tree)
-    return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
+    return b"".join(chunks(result, fail_on=fail_on))
 
 
 def write(result: AuditResult, out_dir: Path, *, fail_on: Status = Status.FAIL) -> Path:
-    """Write ``sopcheck-junit.xml`` into ``out_dir`` atomically; return its path."""
+    """Write ``sopcheck-junit.xml`` into ``out_dir`` atomically, suite by suite; return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(out_dir / FILENAME, render(result, fail_on=fail_on))
+    return write_atomic_chunks(out_dir / FILENAME, chunks(result, fail_on=fail_on))

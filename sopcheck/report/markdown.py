@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..model import AuditResult, Finding, PackageResult, Status
-from .atomic import write_atomic
+from .atomic import write_atomic_chunks
 from .json import evidence_text, jsonable, rule_counts, status_counts
 
 FILENAME = "sopcheck-report.md"
@@ -119,7 +119,7 @@ def _summary(result: AuditResult, lb: dict[str, str]) -> list[str]:
         lines += [f"### {lb['batch_findings']}", ""]
         for f in result.batch_findings:
             lines.append(f"- **{esc(f.rule)}** ({f.status.value}): {esc(f.message)}")
-            lines += [f"  - {esc(evidence_text(e))}" for e in f.evidence]
+            lines += [f"  - {esc(evidence_text(e, result.lang))}" for e in f.evidence]
         lines.append("")
     if result.skipped:
         lines += [f"### {lb['skipped']}", ""]
@@ -146,39 +146,46 @@ def _details(p: PackageResult, lb: dict[str, str]) -> list[str]:
     return lines + [""] if lines else []
 
 
-def _evidence(findings: tuple[Finding, ...], lb: dict[str, str]) -> list[str]:
+def _evidence(findings: tuple[Finding, ...], lb: dict[str, str], lang: str) -> list[str]:
     problems = [f for f in findings if f.status.rank >= Status.WARN.rank]
     if not problems:
         return []
     lines = [f"#### {lb['evidence']}", ""]
     for f in problems:
         lines.append(f"- **{esc(f.rule)}** ({f.status.value})")
-        lines += [f"  - {esc(evidence_text(e))}" for e in f.evidence] or [
+        lines += [f"  - {esc(evidence_text(e, lang))}" for e in f.evidence] or [
             f"  - {lb['no_evidence']}"
         ]
     return lines + [""]
 
 
-def _package(p: PackageResult, lb: dict[str, str]) -> list[str]:
+def _package(p: PackageResult, lb: dict[str, str], lang: str) -> list[str]:
     lines = [f"### {esc(p.id)}", "", f"**{lb['status']}: {p.status.value}**", ""]
     lines += _details(p, lb)
     rows = [[esc(f.rule), f.status.value, esc(f.message)] for f in p.findings]
     lines += _table([lb["rule"], lb["status"], lb["message"]], rows) + [""]
-    return lines + _evidence(p.findings, lb)
+    return lines + _evidence(p.findings, lb, lang)
+
+
+def chunks(result: AuditResult):
+    """The report as Markdown text, one package at a time."""
+    lb = labels(result.lang)
+    head = [f"# {lb['title']}", ""] + _run(result, lb) + _summary(result, lb)
+    pending = "\n".join(head + [f"## {lb['packages']}", ""])
+    for p in result.packages:
+        yield pending
+        pending = "\n" + "\n".join(_package(p, lb, result.lang))
+    yield pending.rstrip("\n") + "\n"
 
 
 def render(result: AuditResult) -> str:
     """The report as Markdown text."""
-    lb = labels(result.lang)
-    lines = [f"# {lb['title']}", ""] + _run(result, lb) + _summary(result, lb)
-    lines += [f"## {lb['packages']}", ""]
-    for p in result.packages:
-        lines += _package(p, lb)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return "".join(chunks(result))
 
 
 def write(result: AuditResult, out_dir: Path) -> Path:
-    """Write ``sopcheck-report.md`` into ``out_dir`` atomically; return its path."""
+    """Write ``sopcheck-report.md`` into ``out_dir`` atomically, package by package; return its
+    path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(out_dir / FILENAME, render(result))
+    return write_atomic_chunks(out_dir / FILENAME, chunks(result))
