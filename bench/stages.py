@@ -41,7 +41,7 @@ STAGES = (
     ("sopcheck.extract.sheet", "read_free_form", "  free-form reading after OCR:"),
     ("sopcheck.extract.sheet", "judge_signature", "    signature ink (judge_signature)"),
     ("sopcheck.extract.sheet", "read_decision", "    decision boxes"),
-    ("sopcheck.extract.sheet", "read_role_date", "    dates"),
+    ("sopcheck.extract.sheet", "read_block_date", "    dates"),
     ("sopcheck.extract.esign", "read_esign", "e-signatures (a scan: its QR codes)"),
     ("sopcheck.engine", "evaluate", "rules"),
 )

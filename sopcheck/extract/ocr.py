@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -178,14 +179,16 @@ def ocr_words(
     *,
     timeout: float | None = None,
     page: int = 1,
+    config: str = "",
 ) -> list[Word]:
-    """Words with boxes and confidences (``image_to_data``) of the image file at ``image_path``."""
+    """Words with boxes and confidences (``image_to_data``) of the image file at ``image_path``;
+    ``config``: more Tesseract options (``-c name=value``)."""
     pt = _pt()
     data = _call(
         pt.image_to_data,
         str(image_path),
         lang=langs,
-        config=f"--psm {psm}",
+        config=f"--psm {psm} {config}".strip(),
         output_type=pt.Output.DICT,
         timeout=_timeout(timeout),
     )
@@ -223,6 +226,17 @@ def ocr_image(
     """``ocr_words`` on a PIL image (written to a temporary file first)."""
     with page_file(img) as p:
         return ocr_words(p, langs, psm, timeout=timeout, page=page)
+
+
+def ocr_line(
+    img, langs: str = DEFAULT_LANGS, *, whitelist: str = "", timeout: float | None = None
+) -> list[Word]:
+    """One line of text (``--psm 7``) of a small PIL image, e.g. a field cut out and enlarged;
+    ``whitelist``: the only characters Tesseract may read (``tessedit_char_whitelist``). Put a
+    space in it when words are to stay apart (without one, Tesseract 5 joins them)."""
+    config = "-c " + shlex.quote(f"tessedit_char_whitelist={whitelist}") if whitelist else ""
+    with page_file(img) as p:
+        return ocr_words(p, langs, psm=7, timeout=timeout, config=config)
 
 
 _RE_ROT = re.compile(r"Rotate:\s*(\d+)")

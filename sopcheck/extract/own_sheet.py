@@ -230,7 +230,8 @@ def _read_activity_date(rect: Image.Image, langs: str) -> _dt.date | None:
 
 
 def _read_date(crop: Image.Image, langs: str):
-    """(date, text, confidence, note)."""
+    """(date, text, confidence, note). A date that is not surely printed (``handwriting``) is
+    used only when a second reading of the field (``sheet_dates.second_reading``) agrees."""
     mask, _ = ink.ink_mask(crop, WORK_DPI)
     if mask.mean() < 0.002:
         return None, None, None, "date field empty"
@@ -254,7 +255,24 @@ def _read_date(crop: Image.Image, langs: str):
         return None, text, conf, "digits beside the date read: which date is meant is unclear"
     if conf < 0.6:
         return None, text, conf, "date read with low OCR confidence"
-    return found[0], text, conf, None
+    # a date not surely printed is used only when a second reading of the field gives it too
+    from . import handwriting
+    from .sheet_dates import agree, second_reading
+
+    box = (
+        min(w.x for w in words),
+        min(w.y for w in words),
+        max(w.x + w.w for w in words),
+        max(w.y + w.h for w in words),
+    )
+    hand = handwriting.judge_safely(crop, box, conf=conf)
+    if not hand.handwritten:
+        return found[0], text, conf, None
+    d2, _text2, conf2 = second_reading(crop, box, langs=langs)
+    ok, why = agree(found[0], d2, conf2)
+    if ok:
+        return found[0], text, conf, None
+    return None, text, conf, f"handwritten date ({'; '.join(hand.reasons)}), {why}: not used"
 
 
 def stray_digits(text: str, matched: str) -> bool:

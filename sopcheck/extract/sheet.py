@@ -27,7 +27,13 @@ from .sheet_blocks import (  # noqa: F401 - re-exported: the old import paths ke
     mask_rules,
     role_block,
 )
-from .sheet_dates import DATE_MIN_CONF, _stray_digits, date_notes, read_role_date  # noqa: F401
+from .sheet_dates import (  # noqa: F401
+    DATE_MIN_CONF,
+    _stray_digits,
+    date_notes,
+    read_block_date,
+    read_role_date,
+)
 from .sheet_decision import (  # noqa: F401
     _assign_boxes,
     _crossed,
@@ -135,8 +141,11 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=No
         rnotes += n
         decision, dstate, dconf, n = read_decision(img, block, lines, words)
         rnotes += n
-        d, dtext, dconf_ocr = read_role_date(block, lines, img)
-        rnotes += date_notes(d, dtext, dconf_ocr)
+        dr = read_block_date(
+            block, lines, img, colour=colour, langs=langs, text_layer=pg.text_layer
+        )
+        d, dtext, dconf_ocr = dr.date, dr.text, dr.confidence
+        rnotes += dr.notes
         roles.append(
             RoleReading(
                 role=role.id,
