@@ -73,3 +73,13 @@ def test_the_indonesian_markdown_report_carries_translated_notes(result):
     text = markdown.render(result)
     assert "hari acuan H" in text and "reference day H" not in text
     assert "titik kode" in text and "code points" not in text
+
+
+def test_a_handwritten_date_note_keeps_its_reasons_together():
+    note = ("handwritten date (uneven baseline (0.10); slanted (+12 degrees)), two readings "
+            "disagree: 23/03/2024 vs 13/03/2024: not used")  # fmt: skip
+    assert known(note)
+    assert note_text(note, "id") == (
+        "tanggal tulisan tangan (garis dasar tidak rata (0.10); miring (+12 derajat)), dua "
+        "pembacaan berbeda: 23/03/2024 vs 13/03/2024: tidak dipakai"
+    )

@@ -80,6 +80,12 @@ _CATALOGUE: tuple[tuple[str, str], ...] = (
         r"turned (\d+) degrees \(OSD confidence ([\d.]+)\)",
         "diputar {0} derajat (keyakinan OSD {1})",
     ),
+    (
+        r"perspective corrected \(page edges ([\d.]+) degrees off a rectangle\)",
+        "perspektif dikoreksi (tepi halaman {0} derajat dari persegi panjang)",
+    ),  # fmt: skip
+    (r"embedded scan", "pindaian tertanam"),
+    (r"rendered at (\d+) dpi", "dirender pada {0} dpi"),
     (r"role not found on the sheet", "peran tidak ditemukan pada lembar"),
     (r"own-sheet reader failed: (.+)", "pembaca lembar sopcheck gagal: {0}"),
     (
@@ -124,6 +130,10 @@ _CATALOGUE: tuple[tuple[str, str], ...] = (
     (r"stamp only", "hanya stempel"),
     (r"no ink", "tidak ada tinta"),
     (r"specks only", "hanya bintik"),
+    (
+        r"the ink is a long line across the area \(a ruling line bent by the photo\?\)",
+        "tinta berupa garis panjang melintasi area (garis tabel yang melengkung karena foto?)",
+    ),  # fmt: skip
     (r"some ink, not clearly a signature", "ada tinta, tetapi belum jelas tanda tangan"),
     (r"signature area only ([\d.]+) mm high", "area tanda tangan hanya setinggi {0} mm"),
     (
@@ -174,6 +184,32 @@ _CATALOGUE: tuple[tuple[str, str], ...] = (
         "ada angka di samping tanggal: tanggal yang dimaksud tidak jelas, tidak dipakai",
     ),  # fmt: skip
     (r"date crossed by a pen stroke: not used", "tanggal tercoret goresan pena: tidak dipakai"),
+    (r"date written but not readable by OCR", "tanggal tertulis tetapi tidak terbaca oleh OCR"),
+    (r"date not read: OCR module not available", "tanggal tidak dibaca: modul OCR tidak tersedia"),
+    (
+        r"date not checked for handwriting \(no image\): not used",
+        "tanggal tidak diperiksa tulisan tangannya (tanpa gambar): tidak dipakai",
+    ),  # fmt: skip
+    (
+        r"handwritten date \((.+)\), (.+): not used",
+        "tanggal tulisan tangan ({0}), {1}: tidak dipakai",
+    ),
+    (r"OCR confidence low", "keyakinan OCR rendah"),
+    (r"no OCR confidence", "tanpa keyakinan OCR"),
+    (r"glyphs not measurable", "huruf tidak dapat diukur"),
+    (r"glyphs ([\d.]+)x the printed words' height", "huruf {0}x tinggi kata cetak"),
+    (r"uneven baseline \(([\d.]+)\)", "garis dasar tidak rata ({0})"),
+    (r"uneven glyph heights \(([\d.]+)\)", "tinggi huruf tidak rata ({0})"),
+    (r"slanted \(([+-]?\d+) degrees\)", "miring ({0} derajat)"),
+    (
+        r"ink colour unlike the print \(chroma \+([\d.]+)\)",
+        "warna tinta berbeda dari cetakan (kroma +{0})",
+    ),  # fmt: skip
+    (r"not measurable: (\S+)", "tidak dapat diukur: {0}"),
+    (r"two readings disagree: (\S+) vs (\S+)", "dua pembacaan berbeda: {0} vs {1}"),
+    (r"the second reading found no date", "pembacaan kedua tidak menemukan tanggal"),
+    (r"the second reading is unsure \(([\d.]+)\)", "pembacaan kedua tidak yakin ({0})"),
+    (r"second reading failed: (.+)", "pembacaan kedua gagal: {0}"),
     # -- digital signatures
     (
         r"digital signature mapped to (\S+) by (.+)",
@@ -222,23 +258,41 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(p, re.DOTALL), t) for p, t in _CATALOGUE)
 
 
+def _split(note: str) -> list[str]:
+    """The note's '; '-separated parts, outside parentheses ('handwritten date (a; b), ...' is one)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(note):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0 and note.startswith("; ", i):
+            parts.append(note[start:i])
+            start = i + 2
+    return [*parts, note[start:]]
+
+
 def _part(text: str, depth: int = 0) -> str:
     if depth > 4:
         return text
     for pattern, template in _compiled():
         m = pattern.fullmatch(text)
         if m:
-            return template.format(*(_part(g or "", depth + 1) for g in m.groups()))
+            return template.format(*(_text(g or "", depth + 1) for g in m.groups()))
     return text
+
+
+def _text(text: str, depth: int = 0) -> str:
+    return "; ".join(_part(p, depth) for p in _split(text))
 
 
 def note_text(note: str | None, lang: str) -> str | None:
     """The note in ``lang`` ('id' translates what the catalogue knows; 'en' is the note itself)."""
     if not note or lang != "id":
         return note
-    return "; ".join(_part(p) for p in note.split("; "))
+    return _text(note)
 
 
 def known(note: str) -> bool:
-    """Every '; '-part of the note is matched by the catalogue (used by the tests)."""
-    return all(any(p.fullmatch(part) for p, _ in _compiled()) for part in note.split("; "))
+    """The catalogue knows every '; '-part of the note (used by the tests)."""
+    return all(any(p.fullmatch(part) for p, _ in _compiled()) for part in _split(note))
