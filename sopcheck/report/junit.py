@@ -72,19 +72,11 @@ def _suite(
     lang: str = "en",
 ) -> tuple[ET.Element, dict[str, int]]:
     suite = ET.Element("testsuite", {"name": _clean(name)})
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     props = ET.SubElement(suite, "properties")
     ET.SubElement(props, "property", {"name": "status", "value": status.value})
     for f in findings:
-        case, kind = _testcase(name, f, fail_on, lang)
-        suite.append(case)
-        counts["tests"] += 1
-        if kind == "failure":
-            counts["failures"] += 1
-        elif kind == "error":
-            counts["errors"] += 1
-        elif kind == "skipped":
-            counts["skipped"] += 1
+        suite.append(_testcase(name, f, fail_on, lang)[0])
+    counts = _counts(findings, fail_on)
     for key, n in counts.items():
         suite.set(key, str(n))
     suite.set("time", "0")
