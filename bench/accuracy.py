@@ -327,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--profile", choices=("clean", "scan", "photo"), help="only this degradation")
     ap.add_argument("--layout", help="free-form sheets: only this layout (columns, table, list)")
+    ap.add_argument("--dpi", type=int, default=None,
+                    help="scan resolution of the sheets (default: sheetgen's 200; 300 resamples "
+                         "each degraded page, like a scanner set to 300 dpi)")  # fmt: skip
     args = ap.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     for k in kinds:
@@ -348,7 +351,11 @@ def main(argv: list[str] | None = None) -> int:
     all_met = True
     with tempfile.TemporaryDirectory(prefix="sopcheck-bench-") as tmp:
         for kind in kinds:
-            options = {k: v for k, v in (("profile", args.profile), ("layout", args.layout)) if v}
+            options = {
+                k: v
+                for k, v in (("profile", args.profile), ("layout", args.layout), ("dpi", args.dpi))
+                if v
+            }
             jobs = [
                 (kind, args.seed * 100_000 + i, tmp, args.keep, args.misses, options)
                 for i in range(args.n)

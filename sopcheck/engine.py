@@ -111,6 +111,9 @@ def warm_up(read_sheets: bool = True) -> None:
     if read_sheets:
         fingerprint(*SHEET_MODULES)
         fingerprint(*ESIGN_MODULES)
+        from .extract import ocr
+
+        ocr._pt()  # pytesseract (without the pandas it would pull in)
 
 
 def without_crops(evidence: PackageEvidence) -> PackageEvidence:

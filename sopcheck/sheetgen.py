@@ -766,20 +766,22 @@ def degrade(
     return img, info
 
 
-def encode(img: Image.Image, fmt: str, rng: random.Random) -> tuple[bytes, str, dict]:
+def encode(
+    img: Image.Image, fmt: str, rng: random.Random, dpi: int = DPI
+) -> tuple[bytes, str, dict]:
     buf = io.BytesIO()
     info: dict[str, Any] = {"format": fmt}
     if fmt == "jpg":
         q = rng.randint(45, 88)
-        img.save(buf, "JPEG", quality=q)
+        img.save(buf, "JPEG", quality=q, dpi=(dpi, dpi))
         info["quality"] = q
         return buf.getvalue(), ".jpg", info
     if fmt == "png":
-        img.save(buf, "PNG", compress_level=1)
+        img.save(buf, "PNG", compress_level=1, dpi=(dpi, dpi))
         return buf.getvalue(), ".png", info
     if fmt == "pdf":  # an image-only PDF: Pillow embeds the JPEG as it is
         q = rng.randint(60, 88)
-        img.save(buf, "PDF", resolution=DPI, quality=q)
+        img.save(buf, "PDF", resolution=dpi, quality=q)
         info["quality"] = q
         return buf.getvalue(), ".pdf", info
     raise ValueError(fmt)
@@ -792,13 +794,20 @@ def _finish(
     profile: str | None,
     turn: int | None,
     fmt: str | None,
+    dpi: int = DPI,
 ) -> Sheet:
+    """Degrade and encode a drawn page. ``dpi`` other than the drawing's ``DPI``: the degraded page
+    is resampled (bicubic) before it is encoded, like a scanner set to that resolution."""
     profile = profile or rng.choices(("clean", "scan", "photo"), weights=(15, 50, 35))[0]
     if turn is None:
         turn = rng.choices((0, 90, 180, 270), weights=(82, 6, 8, 4))[0]
     fmt = fmt or rng.choices(("jpg", "png", "pdf"), weights=(60, 20, 20))[0]
     img, info = degrade(page, rng, profile, turn)
-    data, suffix, einfo = encode(img, fmt, rng)
+    if dpi != DPI:
+        f = dpi / DPI
+        img = img.resize((round(img.width * f), round(img.height * f)), Image.Resampling.BICUBIC)
+        info["dpi"] = dpi
+    data, suffix, einfo = encode(img, fmt, rng, dpi)
     info.update(einfo)
     truth["degradation"] = info
     truth["suffix"] = suffix
@@ -816,11 +825,12 @@ def free_form_sheet(
     turn: int | None = None,
     fmt: str | None = None,
     roles_truth: dict | None = None,
+    dpi: int = DPI,
 ) -> Sheet:
     """A free-form approval sheet, filled in and degraded; all choices from the seed."""
     page, truth = free_form_page(seed, pack, layout, roles_truth)
     rng = random.Random(seed * 7919 + 1)
-    return _finish(page, truth, rng, profile, turn, fmt)
+    return _finish(page, truth, rng, profile, turn, fmt, dpi)
 
 
 # --------------------------------------------------------------------------- own template
@@ -986,11 +996,12 @@ def own_template_sheet(
     fmt: str | None = None,
     roles_truth: dict | None = None,
     package_dir: Path | None = None,
+    dpi: int = DPI,
 ) -> Sheet:
     """sopcheck's own sheet printed, filled in, and scanned or photographed."""
     page, truth = own_template_page(seed, pack, roles_truth, package_dir)
     rng = random.Random(seed * 7919 + 2)
-    return _finish(page, truth, rng, profile, turn, fmt)
+    return _finish(page, truth, rng, profile, turn, fmt, dpi)
 
 
 def generate(kind: str, seed: int, pack=None, **kw: Any) -> Sheet:

@@ -151,18 +151,23 @@ def test_bsre_footer_without_signature(tmp_path, sheet):
     assert claims_in("Surat biasa tanpa tanda tangan.") == ()
 
 
-def test_scanned_copy_with_qr(tmp_path):
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_scanned_copy_with_qr(tmp_path, fmt):
+    """A QR code on a scan is found; a colour JPEG is read from its luma alone."""
     import zxingcpp
     from PIL import Image
 
     qr = zxingcpp.create_barcode(
         "https://tte.example.go.id/verify/ABC123", zxingcpp.BarcodeFormat.QRCode
     )
-    img = Image.new("L", (600, 800), 255)
-    img.paste(Image.fromarray(qr.to_image(scale=6)).convert("L"), (380, 560))
+    img = Image.new("RGB" if fmt == "JPEG" else "L", (600, 800), "white")
+    img.paste(Image.fromarray(qr.to_image(scale=6)).convert(img.mode), (380, 560))
+    if fmt == "JPEG":  # a blue stamp beside it: a colour scan
+        img.paste((30, 60, 200), (40, 40, 200, 200))
     buf = io.BytesIO()
-    img.save(buf, "PNG")
-    f = _read(tmp_path, buf.getvalue(), name="persetujuan.png")
+    img.save(buf, fmt, quality=85)
+    name = "persetujuan." + ("jpg" if fmt == "JPEG" else "png")
+    f = _read(tmp_path, buf.getvalue(), name=name)
     assert f.scanned and f.foreign_qr == ("https://tte.example.go.id/verify/ABC123",)
 
 

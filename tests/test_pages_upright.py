@@ -131,3 +131,111 @@ def test_grey_saved_as_rgb_has_no_colour(tmp_path, sheet_page):
     sheet_page.save(coloured)
     (c,) = sheets.colour_pages(coloured, [pages.prepare(Image.open(coloured), 1, osd=False)])
     assert isinstance(c, pages.ColourPage)
+
+
+# ---------------------------------------------------------------- memory and CPU (issue 6)
+
+
+def test_a_300_dpi_page_is_ocred_at_200_dpi_with_boxes_on_the_page(tmp_path, pack, sheet_page):
+    """ocr_page reads a copy scaled to OCR_DPI and scales the boxes back: the words land on the
+    page's own ink, and the sheet reads the same as at 200 dpi."""
+    big = sheet_page.convert("L").resize((sheet_page.width * 3 // 2, sheet_page.height * 3 // 2))
+    seen = []
+    real = ocr.ocr_image
+
+    def spy(img, *a, **kw):
+        seen.append(img.size)
+        return real(img, *a, **kw)
+
+    ocr.ocr_image = spy
+    try:
+        words = ocr.ocr_page(big, 300.0, "ind+eng", page=1)
+    finally:
+        ocr.ocr_image = real
+    assert seen == [(round(big.width * 2 / 3), round(big.height * 2 / 3))]
+    a = np.asarray(big)
+    found = [w for w in words if w.conf > 0.8 and sum(c.isalpha() for c in w.text) >= 4]
+    assert len(found) >= 20, [w.text for w in words]
+    for w in found:  # each box holds the word's dark print, in pixels of the 300 dpi page
+        assert w.x + w.w <= big.width and w.y + w.h <= big.height
+        assert (a[w.y : w.y + w.h, w.x : w.x + w.w] < 100).mean() > 0.05
+    # a page at 200-240 dpi is read as it is, and gives the same words at the same places / 1.5
+    seen.clear()
+    ocr.ocr_image = spy
+    try:
+        small = ocr.ocr_page(sheet_page.convert("L"), 200.0, "ind+eng")
+    finally:
+        ocr.ocr_image = real
+    assert seen == [sheet_page.size]
+
+    def matched(w) -> bool:
+        return any(v.text == w.text and abs(v.x * 1.5 - w.x) <= 8 and abs(v.y * 1.5 - w.y) <= 8
+                   for v in small)  # fmt: skip
+
+    assert sum(map(matched, found)) >= 0.8 * len(found)
+
+
+def _blue_signature_page(w=1654, h=2339) -> Image.Image:
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (w, h), "white")
+    d = ImageDraw.Draw(img)
+    d.text((200, 200), "PERSETUJUAN", fill="black")
+    pts = [(600 + 9 * i, 1500 + int(40 * np.sin(i / 3))) for i in range(60)]
+    d.line(pts, fill=(20, 40, 170), width=2)  # a thin blue pen stroke: a few hundred pixels
+    return img
+
+
+def test_a_thin_blue_signature_gives_the_page_colour():
+    """Judged on a box-filtered 1/8 copy, not a 64 x 64 sample of single pixels (which misses it)."""
+    img = _blue_signature_page()
+    assert sheets._has_colour(img)
+    assert not sheets._has_colour(img.convert("L").convert("RGB"))
+    nearest = np.asarray(img.resize((64, 64), resample=0), dtype=np.int16)
+    assert np.abs(nearest - nearest.mean(axis=2, keepdims=True)).max() < 12  # the old test's miss
+
+
+def test_a_colour_jpeg_is_kept_as_luma_and_half_size_colour(tmp_path):
+    """The colour of a JPEG scan is kept at half size (a quarter of the memory) and cut under the
+    grey page's own luma: the cut matches the full-size colour's."""
+    img = _blue_signature_page().rotate(1.5, expand=True, fillcolor="white")
+    p = tmp_path / "scan.jpg"
+    img.save(p, quality=92)
+    got = pages.open_colour_jpeg(p)
+    assert got is not None
+    grey, half = got
+    assert grey.mode == "L" and grey.size == img.size
+    assert half.mode == "RGB" and half.size == ((img.width + 1) // 2, (img.height + 1) // 2)
+    pg = pages.prepare(grey, 1, 200.0, osd=False)
+    assert abs(pg.skew) > 1.0  # deskewed: the map is not the identity
+    reduced = pages.ColourPage(half, pg, grey.size)
+    full = pages.ColourPage(Image.open(p).convert("RGB"), pg)
+    box = (520, 1420, 1250, 1620)
+    a = np.asarray(reduced.crop(box), dtype=np.float32)
+    b = np.asarray(full.crop(box), dtype=np.float32)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 3.0
+    ink = b.min(axis=2) < 120  # the pen's pixels stay blue
+    assert ink.sum() > 200 and (a[ink][:, 2] - a[ink][:, 0]).mean() > 40
+    # an affine transform (what the readers use besides crop) agrees as well
+    data = (1.0, 0.0, box[0], 0.0, 1.0, box[1])
+    t = np.asarray(reduced.transform((730, 200), Image.Transform.AFFINE, data), dtype=np.float32)
+    assert np.abs(t - a).mean() < 3.0
+    # beyond the page's edge the cut is white, not black
+    edge = np.asarray(reduced.crop((-50, -50, 10, 10)), dtype=np.float32)
+    assert edge[:40, :40].min() > 200
+    # a grey JPEG has no colour to keep
+    img.convert("L").save(tmp_path / "grey.jpg")
+    assert pages.open_colour_jpeg(tmp_path / "grey.jpg") is None
+
+
+def test_reading_pytesseract_does_not_import_pandas():
+    """pytesseract imports pandas when it is installed (30 MB in every worker); sopcheck stops it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from sopcheck.extract import ocr; ocr._pt(); "
+        "print('pandas' in sys.modules); import pandas; print(pandas.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "pandas"]

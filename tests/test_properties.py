@@ -114,7 +114,21 @@ def test_caption_decode_never_raises(data):
     assert graphemes(n) <= len(n)
 
 
-CLEAN_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
+CLEAN_TEXT = st.text(
+    st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=200
+)
+"""Text without NUL: UTF-8 bytes holding NULs can also be valid UTF-16 without a byte-order mark
+(00 E0 A0 80 is "\x00\u0800" in UTF-8 and "\u00e0\ua080" in UTF-16-BE), and decode() reads
+NUL bytes as the sign of UTF-16 by design (a caption holds no NUL characters; clean() drops them).
+test_utf16_without_bom_is_recognised pins that choice."""
+
+
+def test_utf16_without_bom_is_recognised():
+    got, enc, note = decode("Dokumentasi kegiatan posyandu".encode("utf-16-le"))
+    assert (got, enc) == ("Dokumentasi kegiatan posyandu", "utf-16-le") and "NUL" in note
+    # UTF-8 bytes with a NUL character that also read as UTF-16: taken as UTF-16, by design
+    got, enc, note = decode("\x00\u0800".encode("utf-8"))
+    assert (got, enc) == ("\u00e0\ua080", "utf-16-be") and note
 
 
 @SETTINGS

@@ -256,6 +256,8 @@ def read_esign(path: Path, rel: str, roots: tuple = (), pack=None) -> ESignFile:
             from PIL import Image
 
             with Image.open(path) as img:
+                if img.format == "JPEG" and img.mode in ("RGB", "YCbCr"):
+                    img.draft("L", img.size)  # the luma alone: a QR code needs no colour
                 img.load()
                 return ESignFile(file=rel, scanned=True, foreign_qr=_foreign_qr([img.convert("L")]))
         data = path.read_bytes()

@@ -321,6 +321,39 @@ def _open_image_frames(path: Path) -> list[Image.Image]:
     return frames
 
 
+def open_colour_jpeg(path: Path) -> tuple[Image.Image, Image.Image] | None:
+    """A single-frame colour JPEG as (its luma at full size, mode L; its colour at half size, RGB),
+    both turned by the EXIF orientation; None for any other file. libjpeg gives both directly
+    (the luma without colour conversion, the half size by scaling its DCT): about a sixth of the
+    CPU of a full colour decode and a third of its memory."""
+    try:
+        with Image.open(path) as im:
+            if im.format != "JPEG" or im.mode not in ("RGB", "YCbCr"):
+                return None  # a grey JPEG has no colour; a CMYK one is decoded the usual way
+            if getattr(im, "n_frames", 1) != 1:
+                return None
+    except OSError:
+        return None
+    if _jpeg_is_grey(path):
+        return None
+    limits = current()
+    with Image.open(path) as im:
+        check_pixels(*im.size, "frame 1", limits)
+        full = im.size
+        im.draft("L", full)
+        im.load()
+        grey = ImageOps.exif_transpose(im, in_place=False) if _turned(im) else im
+    with Image.open(path) as im:
+        im.draft("RGB", (max(1, full[0] // 2), max(1, full[1] // 2)))  # libjpeg: 1/2 (ceil)
+        im.load()
+        half = ImageOps.exif_transpose(im, in_place=False) if _turned(im) else im
+    if half.size == grey.size:  # not scaled by the decoder (a tiny image): reduce it here
+        half = half_colour(half)
+    if half.mode != "RGB":
+        half = half.convert("RGB")
+    return grey, half
+
+
 def _turned(im: Image.Image) -> bool:
     """The image's EXIF orientation asks for a turn or a flip."""
     return im.getexif().get(0x0112, 1) not in (1, None)
@@ -456,15 +489,28 @@ class ColourPage:
 
     It has the prepared page's ``size`` and answers ``crop`` and ``transform`` (what the sheet
     readers use) with one resampling of the frame through ``Page.to_source``: no turned and
-    deskewed full-page colour copy is made. Anything else makes (and keeps) the full page."""
+    deskewed full-page colour copy is made. Anything else makes (and keeps) the full page.
+
+    ``frame_size``: the size of the frame ``to_source`` maps to, when ``frame`` is a reduced copy
+    of it (``half_colour``: the colour at half resolution, a quarter of the memory). A cut is then
+    the reduced frame's colour (its chroma) under the prepared grey page's own pixels (its luma),
+    so the detail of thin strokes is the grey page's: a JPEG stores its colour at half resolution
+    anyway (4:2:0), so nothing of it is lost there."""
 
     mode = "RGB"
 
-    def __init__(self, frame: Image.Image, page: Page) -> None:
+    def __init__(self, frame: Image.Image, page: Page, frame_size=None) -> None:
         self.frame = frame if frame.mode == "RGB" else frame.convert("RGB")
+        self.frame_size = tuple(frame_size or frame.size)
         self.size = page.image.size
         self.width, self.height = self.size
         self.m = np.asarray(page.to_source, float).reshape(3, 3)
+        self.reduced = self.frame_size != self.frame.size
+        if self.reduced:  # page pixels -> full frame -> reduced frame
+            fx = self.frame.width / self.frame_size[0]
+            fy = self.frame.height / self.frame_size[1]
+            self.m = np.diag([fx, fy, 1.0]) @ self.m
+        self.luma = page.image if page.image.mode == "L" else page.image.convert("L")
         self._full: Image.Image | None = None
 
     def getbands(self) -> tuple[str, ...]:
@@ -480,18 +526,38 @@ class ColourPage:
             tuple(size), kind, data, resample=resample, fillcolor=(255, 255, 255)
         )
 
+    def _with_luma(self, rgb: Image.Image, luma: Image.Image) -> Image.Image:
+        if not self.reduced:
+            return rgb
+        _, cb, cr = rgb.convert("YCbCr").split()
+        return Image.merge("YCbCr", (luma, cb, cr)).convert("RGB")
+
     def crop(self, box) -> Image.Image:
         x0, y0, x1, y1 = (int(round(v)) for v in box)
         shift = np.array([[1.0, 0, x0], [0, 1.0, y0], [0, 0, 1.0]])
-        return self._warp((max(0, x1 - x0), max(0, y1 - y0)), self.m @ shift,
-                          Image.Resampling.BICUBIC)  # fmt: skip
+        rgb = self._warp((max(0, x1 - x0), max(0, y1 - y0)), self.m @ shift,
+                         Image.Resampling.BICUBIC)  # fmt: skip
+        if not self.reduced:
+            return rgb
+        w, h = self.luma.size
+        cut = (max(0, x0), max(0, y0), min(w, max(x0, x1)), min(h, max(y0, y1)))
+        luma = self.luma.crop((x0, y0, x1, y1))
+        if cut != (x0, y0, x1, y1):  # beyond the page: white, as the colour's fill
+            luma = Image.new("L", rgb.size, 255)
+            if cut[2] > cut[0] and cut[3] > cut[1]:
+                luma.paste(self.luma.crop(cut), (cut[0] - x0, cut[1] - y0))
+        return self._with_luma(rgb, luma)
 
     def transform(self, size, method, data=None, resample=Image.Resampling.NEAREST, fillcolor=None):
         """``Image.transform`` of the page (AFFINE or PERSPECTIVE) done on the frame directly."""
         if method in (Image.Transform.AFFINE, Image.Transform.PERSPECTIVE) and data is not None:
             d = list(data) + ([0.0, 0.0] if method == Image.Transform.AFFINE else [])
             p = np.array([d[0:3], d[3:6], [*d[6:8], 1.0]], float)
-            return self._warp(size, self.m @ p, resample)
+            rgb = self._warp(size, self.m @ p, resample)
+            if not self.reduced:
+                return rgb
+            luma = self.luma.transform(size, method, data, resample, fillcolor=255)
+            return self._with_luma(rgb, luma)
         return self.full().transform(size, method, data, resample, fillcolor=fillcolor)
 
     def full(self) -> Image.Image:
@@ -500,6 +566,12 @@ class ColourPage:
         return self._full
 
     def __getattr__(self, name):  # the rest of PIL's Image API, on the full page
-        if name.startswith("_") or name in ("frame", "m", "size"):
+        if name.startswith("_") or name in ("frame", "m", "size", "frame_size", "luma", "reduced"):
             raise AttributeError(name)
         return getattr(self.full(), name)
+
+
+def half_colour(frame: Image.Image) -> Image.Image:
+    """``frame`` in RGB at half resolution (box filter), for ``ColourPage``."""
+    rgb = frame if frame.mode == "RGB" else frame.convert("RGB")
+    return rgb.reduce(2) if min(rgb.size) >= 2 else rgb

@@ -94,7 +94,7 @@ def _page_words(page: Page, langs: str) -> list[Word]:
         ]
     if page.ocr_words is not None:  # read once already (sheets.read_upright)
         return page.ocr_words
-    return ocr.ocr_image(page.image, langs, psm=3, page=page.number)
+    return ocr.ocr_page(page.image, page.dpi, langs, psm=3, page=page.number)
 
 
 def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=None) -> SheetReading:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from ..model import SheetReading
 
@@ -70,18 +71,27 @@ def _read_own(pages, pack, colours=None):
 
 
 def _has_colour(fr) -> bool:
+    """The frame has colour somewhere (else it is grey saved as RGB), judged like
+    ``pages._jpeg_is_grey`` on a copy at 1/8 scale: box-averaged, so a thin coloured stroke still
+    shows (a 64 x 64 sample of single pixels missed a blue signature on a white page)."""
+    from .pages import GREY_SPREAD
+
     if fr is None or fr.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
         return False
-    small = fr.resize((64, 64), resample=0).convert("RGB")  # nearest: no copy of the page
-    a = np.asarray(small, dtype=np.int16)
-    return bool(np.abs(a - a.mean(axis=2, keepdims=True)).max() >= 12)  # else grey saved as RGB
+    size = (max(1, fr.width // 8), max(1, fr.height // 8))
+    box = fr.mode in ("RGB", "RGBA")  # Pillow box-filters these without a converted full copy
+    small = fr.resize(size, Image.Resampling.BOX if box else Image.Resampling.NEAREST)
+    a = np.asarray(small.convert("RGB"), dtype=np.int16)
+    return bool(np.abs(a - a.mean(axis=2, keepdims=True)).max() >= GREY_SPREAD)
 
 
 def colour_pages(path: Path, pages, frames=None) -> list:
     """Per page, its colour as a ``pages.ColourPage`` (same geometry as the prepared grey page), or
-    None where the source has no colour or is a text-layer page. ``frames``: the decoded source
-    frames when the caller has them (else the file is decoded again). Colour only helps to tell a
-    pen's ink from a stamp's; nothing depends on it."""
+    None where the source has no colour or is a text-layer page. ``frames``: per page, what the
+    caller decoded: the source frame, ``(its colour at half size, the frame's full size)`` or None
+    (no colour); when not given the file is decoded again. The colour is kept at half resolution
+    (``pages.half_colour``). Colour only helps to tell a pen's ink from a stamp's; nothing depends
+    on it."""
     from . import pages as P
 
     out: list = [None] * len(pages)
@@ -90,13 +100,20 @@ def colour_pages(path: Path, pages, frames=None) -> list:
             if path.suffix.lower() in P.PDF_SUFFIXES or path.read_bytes()[:5] == b"%PDF-":
                 frames = _pdf_scans(path, len(pages))
             else:
-                frames = P._open_image_frames(path)
+                got = P.open_colour_jpeg(path)
+                frames = [(got[1], got[0].size)] if got else P._open_image_frames(path)
     except Exception:  # noqa: BLE001 - colour is optional
         return out
     for i, (pg, fr) in enumerate(zip(pages, frames, strict=False)):
-        if pg.text_layer or not _has_colour(fr):
+        if pg.text_layer or fr is None:
             continue
-        out[i] = P.ColourPage(fr, pg)
+        if isinstance(fr, tuple):
+            half, size = fr
+        elif _has_colour(fr):
+            half, size = P.half_colour(fr), fr.size
+        else:
+            continue
+        out[i] = P.ColourPage(half, pg, size)
     return out
 
 
@@ -119,15 +136,21 @@ def _pdf_scans(path: Path, n: int) -> list:
 
 
 def _load(path: Path):
-    """(prepared pages without OSD, the decoded frames of an image file or None for a PDF)."""
+    """(prepared pages without OSD; for an image file, per page its colour at half size and the
+    frame's full size, or None where it has none; None for a PDF)."""
     from . import pages as P
 
     with open(path, "rb") as fh:
         pdf = path.suffix.lower() in P.PDF_SUFFIXES or fh.read(5) == b"%PDF-"
     if pdf:
         return P.load_pdf(path, osd=False), None
+    got = P.open_colour_jpeg(path)
+    if got is not None:  # the usual scan or phone photo: decoded as luma + half-size colour
+        grey, half = got
+        return [P.prepare(grey, 1, osd=False)], [(half, grey.size)]
     frames = P._open_image_frames(path)
-    return [P.prepare(fr, i + 1, osd=False) for i, fr in enumerate(frames)], frames
+    colours = [(P.half_colour(fr), fr.size) if _has_colour(fr) else None for fr in frames]
+    return [P.prepare(fr, i + 1, osd=False) for i, fr in enumerate(frames)], colours
 
 
 def read_upright(page, langs: str):
@@ -135,14 +158,14 @@ def read_upright(page, langs: str):
     from . import ocr
     from . import pages as P
 
-    words = ocr.ocr_image(page.image, langs, psm=3, page=page.number)
+    words = ocr.ocr_page(page.image, page.dpi, langs, psm=3, page=page.number)
     if upright_words(words) >= MIN_UPRIGHT_WORDS:
         page.ocr_words = words
         return page
     deg, conf = P.osd(page.image)
     if deg in (90, 180, 270) and conf >= P.OSD_MIN_CONF:
         page = P.turn(page, deg, conf)
-        words = ocr.ocr_image(page.image, langs, psm=3, page=page.number)
+        words = ocr.ocr_page(page.image, page.dpi, langs, psm=3, page=page.number)
     page.ocr_words = words
     return page
 
@@ -173,7 +196,7 @@ def read_sheet(path: Path, rel: str, pack) -> SheetReading:
             langs = ocr.usable_langs(getattr(pack, "ocr_languages", None) or ocr.DEFAULT_LANGS)
             pages = [p if p.text_layer else read_upright(p, langs) for p in pages]
             colours = [
-                None if c is None else type(c)(c.frame, p)
+                None if c is None else type(c)(c.frame, p, c.frame_size)
                 for c, p in zip(colours, pages, strict=True)
             ]
             reading = read_free_form(pages, pack, file=rel, colours=colours)
