@@ -194,7 +194,7 @@ def turn(page: Page, degrees: int, conf: float) -> Page:
     """``page`` turned ``degrees`` clockwise (an OSD finding) and deskewed again."""
     m = np.asarray(page.to_source, float).reshape(3, 3)
     g, m = _rotate(page.image, -degrees, m)
-    g, skew, m = _deskew_map(g, m)
+    g, skew, m = _deskew_map(g, m, page.dpi)
     notes = [n for n in page.notes if not n.startswith("deskewed")]
     notes.append(f"turned {degrees} degrees (OSD confidence {conf:.1f})")
     if skew:
@@ -203,14 +203,23 @@ def turn(page: Page, degrees: int, conf: float) -> Page:
                 rotation=degrees, skew=skew, notes=notes, to_source=tuple(m.ravel()))  # fmt: skip
 
 
-def _deskew_map(img: Image.Image, m: np.ndarray) -> tuple[Image.Image, float, np.ndarray]:
+BILINEAR_DPI = 270
+"""From this working resolution up, a page is deskewed with bilinear interpolation."""
+
+
+def _deskew_map(
+    img: Image.Image, m: np.ndarray, dpi: float
+) -> tuple[Image.Image, float, np.ndarray]:
     angle = skew_angle(img)
     if abs(angle) < 0.2:
         return img, 0.0, m
-    # bicubic, not bilinear: bilinear is a third of the time (70 against 180 ms on a 300 dpi page)
-    # and reads the same words, but it softens thin pen strokes enough to turn signatures over a
-    # stamp from signed to review (seen on bench/accuracy.py --seed 1)
-    out, m = _rotate(img, -angle, m, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    # bilinear is a third of the time of bicubic (65 against 170 ms on a 300 dpi page) and reads
+    # the same words, but it softens a stroke's edge pixels: on a 200 dpi page a pen stroke is 2-4
+    # px wide and that turned signatures over a stamp from signed to review (bench/accuracy.py
+    # --seed 1), so bicubic there; at 300 dpi the same stroke is 3-6 px wide
+    fine = dpi >= BILINEAR_DPI
+    how = Image.Resampling.BILINEAR if fine else Image.Resampling.BICUBIC
+    out, m = _rotate(img, -angle, m, resample=how, fillcolor=255)
     return out, -angle, m
 
 
@@ -266,7 +275,7 @@ def prepare(
             notes.append(f"turned {rot} degrees (OSD confidence {conf:.1f})")
     skew = 0.0
     if not straightened:  # a straightened page is square to its paper's edges: no deskew (on a
-        g, skew, m = _deskew_map(g, m)  # sideways page, before OSD, it turns it off the axis)
+        g, skew, m = _deskew_map(g, m, work)  # sideways page, before OSD, it turns it off the axis)
     if skew:
         notes.append(f"deskewed by {skew:.1f} degrees")
     return Page(image=g, number=number, dpi=work, source_dpi=dpi0, rotation=rot, skew=skew,
