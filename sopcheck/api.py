@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,9 +12,9 @@ from . import __version__
 from .cache import Cache, default_dir
 from .checks.integrity import register_leftovers
 from .discover import find_packages
-from .engine import Job, crashed, run_job, warm_up
+from .engine import Job, crashed, run_job, shared_register, warm_up
 from .errors import BatchError, UsageError
-from .executor import EXECUTORS, run, usable_cores
+from .executor import EXECUTORS, fork_available, run, usable_cores
 from .extract.documents import read_register
 from .limits import applied
 from .model import AuditResult, PackageResult
@@ -117,9 +118,15 @@ def check(
         except (OSError, ValueError) as e:
             register = None  # REG-01 reports it as an error for every package, with the reason
             register_error = str(e) if isinstance(e, ValueError) else (e.strerror or str(e))
+    sharing = contextlib.ExitStack()
+    job_rows, key = register, None
+    if register is not None and executor == "local" and fork_available():
+        key = sharing.enter_context(shared_register(register))  # inherited, not sent per job
+        job_rows = None
     job_list = [
-        Job(root=str(found.base), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=register,
-            register_file=register_file, register_error=register_error, cache=store, read_sheets=read_sheets, keep_crops=keep_crops)
+        Job(root=str(found.base), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=job_rows,
+            register_key=key, register_file=register_file, register_error=register_error, cache=store,
+            read_sheets=read_sheets, keep_crops=keep_crops)
         for d in found.packages
     ]  # fmt: skip
     if on_start:
@@ -159,6 +166,7 @@ def check(
     finally:  # an interrupt in the progress callback stops the workers now, not at exit
         if hasattr(stream, "close"):
             stream.close()
+        sharing.close()
     if isinstance(results, Spool):
         packages: Sequence[PackageResult] = results.sealed()
     else:

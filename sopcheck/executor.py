@@ -51,10 +51,14 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
 
 
+def fork_available() -> bool:
+    """Local workers are forked (they inherit what the parent holds when the pool starts)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _context():
     """fork where there is one: workers start in milliseconds with sopcheck already imported."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    return multiprocessing.get_context("fork" if fork_available() else None)
 
 
 def terminate_pool(pool: ProcessPoolExecutor) -> None:

@@ -90,3 +90,54 @@ def test_an_xlsx_register_over_the_file_size_limit_is_not_opened(tmp_path):
     with applied(DEFAULT.override({"file_bytes": 4096})), pytest.raises(ValueError) as e:
         read_register(tmp_path / "register.xlsx")
     assert "file_bytes" in str(e.value) and "not read" in str(e.value)
+
+
+def test_the_register_is_not_pickled_into_every_job(tmp_path, monkeypatch):
+    """Local runs hold the register once (forked workers inherit it); each job names it by key,
+    and a process pool gives the same REG-01 findings as a serial run."""
+    import pickle
+
+    from sopcheck import api
+
+    make_package(tmp_path)
+    make_package(tmp_path, name="2024-03-21-rapat-koordinasi")
+    rows = ROWS + "".join(f"{i},lain-{i},Kegiatan lain {i}\n" for i in range(3, 2000))
+    (tmp_path / "register.csv").write_text(rows, encoding="utf-8")
+    seen = []
+    real = api.run
+
+    def spy(fn, items, **kw):
+        seen.extend(items)
+        return real(fn, items, **kw)
+
+    monkeypatch.setattr(api, "run", spy)
+    found = {}
+    for jobs in (1, 2):
+        seen.clear()
+        res = sopcheck.check(tmp_path, as_of=AS_OF, jobs=jobs, read_sheets=False, lang="en")
+        assert seen and all(j.register is None and j.register_key for j in seen)
+        assert max(len(pickle.dumps(j)) for j in seen) < 50_000  # the rows are ~70 KB
+        found[jobs] = sorted(
+            (p.id, f.status.value, [e.value for e in f.evidence])
+            for p in res.packages
+            for f in p.findings
+            if f.rule == "REG-01"
+        )
+        assert len(res.register_unmatched) == 1998
+    assert found[1] == found[2]
+    assert any(status == "pass" for _, status, _ in found[1])
+
+
+def test_a_job_whose_register_was_not_shared_is_an_error_not_an_empty_register(tmp_path):
+    import datetime as dt
+
+    from sopcheck.engine import Job, run_job
+    from sopcheck.rulepack import load_rulepack
+
+    make_package(tmp_path)
+    job = Job(root=str(tmp_path), pkg_dir=str(tmp_path / PACKAGE), pack=load_rulepack(),
+              as_of=dt.datetime(2024, 6, 1, tzinfo=dt.UTC), lang="en", register=None,
+              register_file="register.csv", register_key="elsewhere:1", read_sheets=False)  # fmt: skip
+    res = run_job(job)
+    assert {f.status for f in res.findings} == {Status.ERROR}
+    assert "not shared" in res.findings[0].message
