@@ -19,6 +19,7 @@ import os
 import pickle
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,20 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS digests (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)",
 )
+BUSY_SECONDS = 30.0
+"""How long opening the cache waits for another process's lock before the run goes on without it."""
+_CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+
+
+def _corrupt(e: sqlite3.Error) -> bool:
+    """The database file is damaged (not merely locked by another process, or read-only)."""
+    name = getattr(e, "sqlite_errorname", "") or ""
+    if name:
+        return name in _CORRUPT
+    text = str(e).lower()
+    return "not a database" in text or "malformed" in text
+
+
 _CONNS: dict[tuple[int, int, str], sqlite3.Connection] = {}
 """Open connections by (process, thread, database path): a forked worker never reuses its parent's."""
 
@@ -140,12 +155,30 @@ class Cache:
         if conn is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                conn = self._connect(path)
-            except sqlite3.DatabaseError:  # corrupt: move aside, start again
-                path.replace(path.with_suffix(".corrupt"))
-                conn = self._connect(path)
+                conn = self._connect_waiting(path)
+            except sqlite3.DatabaseError as e:
+                if not _corrupt(e):
+                    raise  # busy or unwritable: the callers recompute, the cache stays as it is
+                path.replace(path.with_suffix(".corrupt"))  # corrupt: move aside, start again
+                conn = self._connect_waiting(path)
             _CONNS[slot] = conn
         return conn
+
+    @classmethod
+    def _connect_waiting(cls, path: Path) -> sqlite3.Connection:
+        """``_connect``, tried again while another process holds the lock. Setting up a new cache
+        (WAL mode, the tables) can fail with SQLITE_BUSY at once, without SQLite's busy timeout,
+        when several workers open it at the same moment."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        delay = 0.01
+        while True:
+            try:
+                return cls._connect(path)
+            except sqlite3.OperationalError as e:
+                if _corrupt(e) or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(0.5, delay * 2)
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:

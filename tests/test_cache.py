@@ -136,3 +136,72 @@ def test_the_extractors_fingerprints_cover_every_module_they_import():
     assert "sopcheck.model" not in SHEET_MODULES  # only the extraction code is followed
     # 'from . import ocr' inside a function is followed; 'from .ocr import Word' names the module
     assert "sopcheck.extract.ocr" in import_closure("sopcheck.extract.pages")
+
+
+def test_a_busy_cache_is_waited_for_not_taken_for_corrupt(tmp_path, monkeypatch):
+    """SQLITE_BUSY while a new cache is set up (several workers open it at once) is retried; the
+    database is moved aside only when it is damaged."""
+    import sqlite3
+
+    from sopcheck import cache as C
+
+    store = C.Cache(tmp_path)
+    store.put("k", "kept")
+    store.close()
+    real, calls = C.Cache._connect, []
+
+    def busy_twice(path):
+        calls.append(path)
+        if len(calls) <= 2:
+            e = sqlite3.OperationalError("database is locked")
+            e.sqlite_errorname = "SQLITE_BUSY"
+            raise e
+        return real(path)
+
+    monkeypatch.setattr(C.Cache, "_connect", staticmethod(busy_twice))
+    assert C.Cache(tmp_path).get("k") == "kept" and len(calls) == 3
+    assert not list(tmp_path.glob("*.corrupt"))
+    # busy for longer than BUSY_SECONDS: the run goes on without the cache, which stays whole
+    C.Cache(tmp_path).close()
+    monkeypatch.setattr(C, "BUSY_SECONDS", 0.05)
+    monkeypatch.setattr(C.Cache, "_connect", staticmethod(_always_busy))
+    assert C.Cache(tmp_path).get("k") is None
+    C.Cache(tmp_path).put("k2", "x")  # no error either
+    assert not list(tmp_path.glob("*.corrupt"))
+    monkeypatch.setattr(C.Cache, "_connect", staticmethod(real))
+    assert C.Cache(tmp_path).get("k") == "kept"
+
+
+def _always_busy(path):
+    import sqlite3
+
+    e = sqlite3.OperationalError("database is locked")
+    e.sqlite_errorname = "SQLITE_BUSY"
+    raise e
+
+
+def _open_and_put(args):
+    from pathlib import Path
+
+    from sopcheck.cache import Cache
+
+    folder, i = args
+    store = Cache(Path(folder))
+    for k in range(10):
+        store.put(f"{i}-{k}", b"x" * 5000)
+    return i
+
+
+def test_workers_opening_a_new_cache_at_once_keep_it(tmp_path):
+    """Six processes set up the same new cache at the same moment, ten times over: no copy is
+    moved aside as corrupt and every entry is there (before the fix: about one round in six)."""
+    import multiprocessing as mp
+
+    from sopcheck.cache import Cache
+
+    for r in range(10):
+        folder = tmp_path / str(r)
+        with mp.get_context("fork").Pool(6) as pool:
+            pool.map(_open_and_put, [(str(folder), i) for i in range(6)])
+        assert not list(folder.glob("*.corrupt"))
+        assert Cache(folder).info()["entries"] == 60
