@@ -38,7 +38,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psutil
@@ -168,6 +168,25 @@ def bare_tesseract(sheets: list[Path], jobs: int, langs: str = "ind+eng") -> Run
                tesseract={"psm 3": len(sheets)}, rc=max(rcs, default=0))  # fmt: skip
 
 
+def ocr_copies(sheets: list[Path], folder: Path, dpi: float = 200.0) -> list[Path]:
+    """Each sheet as sopcheck's OCR reads it: grey, scaled to ``dpi`` (its A4 long side), an
+    uncompressed TIFF (not timed: the input of the second bound)."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, p in enumerate(sheets):
+        with Image.open(p) as im:
+            g = im.convert("L")
+        f = dpi / (max(g.size) / 11.69)
+        if f < 1 / 1.2:
+            g = g.resize((round(g.width * f), round(g.height * f)), Image.Resampling.BOX)
+        q = folder / f"{i:05d}.tif"
+        g.save(q, format="TIFF", compression="raw")
+        out.append(q)
+    return out
+
+
 def sopcheck_run(batch: Path, jobs: int, cache: Path, label: str, n: int, shim: dict) -> Run:
     out = Path(tempfile.mkdtemp(prefix="sopcheck-bench-report-"))
     cmd = [sys.executable, "-m", "sopcheck.cli", "check", str(batch), "--out", str(out),
@@ -273,8 +292,11 @@ def measure(
             if flatness and count in FLAT_N:
                 flat.append(run)
         ms, cpu_ms, k = photo_ms(batch)
+        copies = ocr_copies(sheets_of(batch), work / "ocr-input")
+        at_ocr = replace(bare_tesseract(copies, jobs), label="bare tesseract, sopcheck's OCR input")
+        print(f"  {at_ocr.label}: {at_ocr.seconds:.1f} s", file=sys.stderr)
         return {"n": n, "runs": runs, "photo_ms": ms, "photo_cpu_ms": cpu_ms, "photos_timed": k,
-                "flat": flat}  # fmt: skip
+                "flat": flat, "at_ocr": at_ocr}  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -297,6 +319,10 @@ def report(results: list[dict], jobs: int) -> bool:
             )
             print(f"| {x.label:<42} | {x.seconds:>8.1f} | {x.per_min:>12.1f} | {x.cpu_s / x.packages:>13.3f} "
                   f"| {_fmt(x.peak_pss_mb):>16} | {_fmt(x.max_rss_mb):>18} | {calls or 'none':<25} |")  # fmt: skip
+        at_ocr = r.get("at_ocr")
+        if at_ocr is not None:  # not a target: where the gap to the bound is
+            print(f"| {at_ocr.label:<42} | {at_ocr.seconds:>8.1f} | {at_ocr.per_min:>12.1f} "
+                  f"| {at_ocr.cpu_s / at_ocr.packages:>13.3f} | {'-':>16} | {'-':>18} | psm 3 x1 (200 dpi grey TIFF) |")  # fmt: skip
         bound, cold1, coldn, warm = runs[:4]
         wide = runs[4] if len(runs) > 4 else None
         ratio = coldn.per_min / bound.per_min
@@ -319,6 +345,9 @@ def report(results: list[dict], jobs: int) -> bool:
             (f"speed-up --jobs {jobs} over --jobs 1 (cold)", f"{coldn.per_min / cold1.per_min:.2f}",
              "-", None),
         ]  # fmt: skip
+        if at_ocr is not None:
+            checks.append((f"cold --jobs {jobs} / bare Tesseract on sopcheck's OCR input",
+                           f"{coldn.per_min / at_ocr.per_min:.2f}", "-", None))  # fmt: skip
         print(f"\n| {'figure':<58} | {'value':>7} | {'target':>7} | {'':<7} |")
         print(f"|{'-' * 60}|{'-' * 9}:|{'-' * 9}:|{'-' * 9}|")
         for name, value, target, met in checks:
