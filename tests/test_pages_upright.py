@@ -239,3 +239,37 @@ def test_reading_pytesseract_does_not_import_pandas():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "pandas"]
+
+
+def test_an_exif_turned_colour_jpeg_keeps_luma_and_colour_together(tmp_path):
+    """A phone's JPEG stored sideways with an EXIF orientation: the luma and the half-size colour
+    are both turned, so a colour cut still lands on the grey page's ink."""
+    img = _blue_signature_page(1200, 1700)
+    stored = img.rotate(90, expand=True)  # stored turned left; orientation 6: turn right to view
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    p = tmp_path / "phone.jpg"
+    stored.save(p, quality=92, exif=exif.tobytes())
+    grey, half = pages.open_colour_jpeg(p)
+    assert grey.size == img.size and half.size == ((img.width + 1) // 2, (img.height + 1) // 2)
+    pg = pages.prepare(grey, 1, 200.0, osd=False)
+    cut = np.asarray(pages.ColourPage(half, pg, grey.size).crop((520, 1420, 1250, 1620)))
+    cut = cut.astype(np.float32)
+    ink = cut.min(axis=2) < 120
+    assert ink.sum() > 500 and (cut[ink][:, 2] - cut[ink][:, 0]).mean() > 40  # blue, in place
+    grey_cut = np.asarray(pg.image.crop((520, 1420, 1250, 1620)))
+    assert (grey_cut[ink] < 120).mean() > 0.9  # the colour's ink is where the grey page has it
+
+
+def test_a_cmyk_or_progressive_jpeg_is_read_too(tmp_path, pack, sheet_page):
+    """JPEG variants: progressive goes through the luma + half-colour path, CMYK through the full
+    decode; both read the sheet's three roles."""
+    prog = tmp_path / "progressive.jpg"
+    sheet_page.save(prog, quality=90, progressive=True)
+    assert pages.open_colour_jpeg(prog) is not None
+    cmyk = tmp_path / "cmyk.jpg"
+    sheet_page.convert("CMYK").save(cmyk, quality=90)
+    assert pages.open_colour_jpeg(cmyk) is None
+    for p in (prog, cmyk):
+        r = read_sheet(p, p.name, pack)
+        assert r.error is None and _found(r) == 3, (p.name, r.error)
