@@ -225,3 +225,59 @@ def test_strip_rules_skips_only_slants_that_cannot_hold_a_rule():
         removed.append(int(mask.sum() - got.sum()))
     assert removed[0] > 0 and removed[1] > 0 and removed[2] > 0  # the rules go
     assert removed[3] == 0 and removed[4] == 0  # a shorter stroke and dust stay
+
+
+@pytest.mark.parametrize("q", [90, 75, 50, 25, 10, 33.3, 99])
+def test_percentile_levels_is_numpys_percentile_to_the_bit(q):
+    from sopcheck.extract.inkbase import percentile_levels
+
+    rng = np.random.default_rng(int(q * 10))
+    for m in [*range(1, 40), 64, 100, 256, 1024, 4096]:
+        for dtype in (np.float32, np.float64):
+            rows = rng.integers(0, 256, size=(50, m)).astype(dtype)
+            rows[::4] = np.minimum(rows[::4], 30)  # ink-covered blocks
+            got, want = percentile_levels(rows, q), np.percentile(rows, q, axis=1)
+            assert got.dtype == want.dtype and np.array_equal(got, want), (m, dtype)
+
+
+def test_paper_level_takes_numpy_percentile_for_non_integer_values():
+    from sopcheck.extract.inkbase import _bytes_valued, _paper
+
+    a = np.random.default_rng(3).integers(0, 256, size=(90, 130)).astype(np.float32)
+    assert _bytes_valued(a) and not _bytes_valued(a + 0.5) and not _bytes_valued(a * 2)
+    soft = a * 0.7 + 0.25  # fractional levels: the plain percentile path
+    assert _paper(soft, 16).shape == soft.shape
+
+
+def _slant_reference(mask: np.ndarray) -> float:
+    """handwriting.slant_deg as first written: one shear at a time."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 20:
+        return 0.0
+    ys = ys - ys.mean()
+    best, best_deg = -1.0, 0.0
+    for deg in np.arange(-30.0, 31.0, 2.0):
+        xsh = xs + np.tan(np.radians(deg)) * ys
+        hist = np.bincount(np.round(xsh - xsh.min()).astype(np.int64)).astype(np.float64)
+        score = float((hist**2).sum())
+        if score > best + 1e-9 or (abs(score - best) <= 1e-9 and abs(deg) < abs(best_deg)):
+            best, best_deg = score, float(deg)
+    return best_deg
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_slant_matches_the_one_shear_at_a_time_version(seed):
+    from sopcheck.extract.handwriting import slant_deg
+
+    rng = np.random.default_rng(seed)
+    img = Image.new("L", (80, 60), 255)
+    from PIL import ImageDraw
+
+    d = ImageDraw.Draw(img)
+    for _ in range(rng.integers(1, 5)):  # a few strokes leaning one way or the other
+        x, lean = int(rng.integers(5, 70)), float(rng.uniform(-20, 20))
+        d.line([(x, 50), (x + lean, 10)], fill=0, width=int(rng.integers(1, 4)))
+    mask = np.asarray(img) < 128
+    if seed % 5 == 0:
+        mask = rng.random((40, 30)) < 0.2  # noise: ties between angles
+    assert slant_deg(mask) == _slant_reference(mask)

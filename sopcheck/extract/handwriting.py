@@ -93,11 +93,17 @@ def slant_deg(mask: np.ndarray) -> float:
     if len(xs) < 20:
         return 0.0
     ys = ys - ys.mean()
+    degs = np.arange(-30.0, 31.0, 2.0)
+    # every shear at once: one row per angle, each row's histogram in its own range of bins
+    xsh = xs[None, :] + np.tan(np.radians(degs))[:, None] * ys[None, :]
+    idx = np.round(xsh - xsh.min(axis=1, keepdims=True)).astype(np.int64)
+    width = int(idx.max()) + 1
+    idx += np.arange(len(degs), dtype=np.int64)[:, None] * width
+    hist = np.bincount(idx.ravel(), minlength=len(degs) * width).reshape(len(degs), width)
+    scores = (hist.astype(np.float64) ** 2).sum(axis=1)  # whole numbers: exact in any order
     best, best_deg = -1.0, 0.0
-    for deg in np.arange(-30.0, 31.0, 2.0):
-        xsh = xs + np.tan(np.radians(deg)) * ys
-        hist = np.bincount(np.round(xsh - xsh.min()).astype(np.int64)).astype(np.float64)
-        score = float((hist**2).sum())
+    for deg, score in zip(degs, scores, strict=True):
+        score = float(score)
         if score > best + 1e-9 or (abs(score - best) <= 1e-9 and abs(deg) < abs(best_deg)):
             best, best_deg = score, float(deg)
     return best_deg
