@@ -12,7 +12,7 @@ from . import __version__
 from .cache import Cache, default_dir
 from .checks.integrity import register_leftovers
 from .discover import find_packages
-from .engine import Job, crashed, run_job, shared_register, warm_up
+from .engine import Job, crashed, register_key, run_job, shared_register, warm_up
 from .errors import BatchError, UsageError
 from .executor import EXECUTORS, fork_available, run, usable_cores
 from .extract.documents import read_register
@@ -118,11 +118,9 @@ def check(
         except (OSError, ValueError) as e:
             register = None  # REG-01 reports it as an error for every package, with the reason
             register_error = str(e) if isinstance(e, ValueError) else (e.strerror or str(e))
-    sharing = contextlib.ExitStack()
     job_rows, key = register, None
     if register is not None and executor == "local" and fork_available():
-        key = sharing.enter_context(shared_register(register))  # inherited, not sent per job
-        job_rows = None
+        job_rows, key = None, register_key(register)  # held once, inherited by forked workers
     job_list = [
         Job(root=str(found.base), pkg_dir=str(d), pack=pack, as_of=when, lang=lang, register=job_rows,
             register_key=key, register_file=register_file, register_error=register_error, cache=store,
@@ -150,23 +148,23 @@ def check(
 
     if executor == "local" and store is not None:
         warm_up(read_sheets)
-    stream = run(run_job, job_list, jobs=n_jobs, on_broken=broken, executor=executor,
-                 scheduler=scheduler)  # fmt: skip
-    try:
-        for i, res in stream:
-            if isinstance(results, Spool):
-                results.put(i, res)
-            else:
-                results[i] = res
-            known[i] = hashed_files(res)
-            if res.evidence and res.evidence.register_rows:
-                matched.update(tuple(r.items()) for r in res.evidence.register_rows)
-            if progress:
-                progress(res)
-    finally:  # an interrupt in the progress callback stops the workers now, not at exit
-        if hasattr(stream, "close"):
-            stream.close()
-        sharing.close()
+    with shared_register(register) if key else contextlib.nullcontext():
+        stream = run(run_job, job_list, jobs=n_jobs, on_broken=broken, executor=executor,
+                     scheduler=scheduler)  # fmt: skip
+        try:
+            for i, res in stream:
+                if isinstance(results, Spool):
+                    results.put(i, res)
+                else:
+                    results[i] = res
+                known[i] = hashed_files(res)
+                if res.evidence and res.evidence.register_rows:
+                    matched.update(tuple(r.items()) for r in res.evidence.register_rows)
+                if progress:
+                    progress(res)
+        finally:  # an interrupt in the progress callback stops the workers now, not at exit
+            if hasattr(stream, "close"):
+                stream.close()
     if isinstance(results, Spool):
         packages: Sequence[PackageResult] = results.sealed()
     else:

