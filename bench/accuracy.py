@@ -330,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dpi", type=int, default=None,
                     help="scan resolution of the sheets (default: sheetgen's 200; 300 resamples "
                          "each degraded page, like a scanner set to 300 dpi)")  # fmt: skip
+    ap.add_argument("--body", choices=("short", "verification"), default=None,
+                    help="free-form sheets: the printed text above the role blocks (default: "
+                         "short, one paragraph; verification: a whole verification form with the "
+                         "activity's data, a table of checks and the caption)")  # fmt: skip
     args = ap.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     for k in kinds:
@@ -356,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
                 for k, v in (("profile", args.profile), ("layout", args.layout), ("dpi", args.dpi))
                 if v
             }
+            if args.body and kind == "free":
+                options["body"] = args.body
             jobs = [
                 (kind, args.seed * 100_000 + i, tmp, args.keep, args.misses, options)
                 for i in range(args.n)

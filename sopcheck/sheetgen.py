@@ -439,6 +439,78 @@ def _header(page: Image.Image, rng: random.Random, office: str) -> int:
     return y + 50
 
 
+BODIES = ("short", "verification")
+"""``short``: one paragraph above the role blocks. ``verification``: a whole "Lembar Verifikasi dan
+Persetujuan" as an office would print it: a letter number, the activity's data, a table of what was
+checked (photos, narrative, caption) with the caption quoted, then the role blocks: about twice the
+printed text of ``short`` on the page."""
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+ACTIVITIES = (
+    ("Musrenbang Kecamatan Bulik", "Aula Kantor Camat Bulik, Nanga Bulik"),
+    ("Sosialisasi Pencegahan Stunting", "Balai Desa Bukit Raya, Kecamatan Menthobi Raya"),
+    ("Rapat Koordinasi Penanggulangan Karhutla", "Ruang Rapat Bupati Lamandau"),
+    ("Pelatihan UMKM Desa", "Gedung Serbaguna Kecamatan Delang"),
+)  # fmt: skip
+
+
+def _verification_body(page: Image.Image, y: int, rng: random.Random, day: dt.date) -> int:
+    """The data and the checks of a "Lembar Verifikasi dan Persetujuan", from ``y``; the new y."""
+    d = ImageDraw.Draw(page)
+    W = page.width
+    f, fb = font(25), font(25, "Bold")
+    x0, lh = 130, 36
+    what, where = rng.choice(ACTIVITIES)
+    n_photos = rng.randint(4, 12)
+    caption = (
+        f"{what}, {day.day}/{day.month}/{day.year}. Pemerintah Kabupaten Lamandau bersama "
+        f"warga membahas program prioritas tahun {day.year + 1}. #Lamandau #InfoPublik"
+    )
+    rows = (
+        ("Nomor", f"480/{rng.randint(10, 399):03d}/PPID-DISKOMINFO/{ROMAN[day.month - 1]}/{day.year}"),
+        ("Nama Kegiatan", what),
+        ("Hari/Tanggal", f"{DAYS_ID[day.weekday()]}, {format_date(day, 'long')}"),
+        ("Tempat", where),
+        ("Pelaksana", "Tim Pelaksana Dinas Komunikasi dan Informatika"),
+        ("Diterima", f"{format_date(day, 'long')} pukul {rng.randint(13, 16)}.{rng.choice(('00', '15', '30', '45'))} WIB"),
+    )  # fmt: skip
+    col = x0 + max(text_width(k, f) for k, _ in rows) + 30
+    for k, v in rows:
+        d.text((x0, y), k, font=f, fill=(0, 0, 0))
+        d.text((col, y), ": " + v, font=f, fill=(0, 0, 0))
+        y += lh
+    y += 14
+    d.text((x0, y), "Hasil verifikasi:", font=fb, fill=(0, 0, 0))
+    y += lh + 6
+    table = (
+        ("No", "Komponen", "Ketentuan", "Hasil", "Keterangan"),
+        ("1", "Foto kegiatan", "minimal 4 foto", f"{n_photos} foto", "Sesuai"),
+        ("2", "Narasi berita", "1 naskah", "1 naskah", "Sesuai"),
+        ("3", "Caption", "maks. 200 karakter", f"{len(caption)} karakter", "Sesuai"),
+    )
+    widths = (70, 330, 330, 240, 0)
+    right = W - x0
+    xs = [x0]
+    for w in widths[:-1]:
+        xs.append(xs[-1] + w)
+    top, rh = y, 46
+    for r, cells in enumerate(table):
+        for cx, text in zip(xs, cells, strict=True):
+            d.text((cx + 10, y + 9), text, font=fb if r == 0 else f, fill=(0, 0, 0))
+        y += rh
+    for r in range(len(table) + 1):
+        d.line([(x0, top + r * rh), (right, top + r * rh)], fill=(0, 0, 0), width=2)
+    for cx in (*xs, right):
+        d.line([(cx, top), (cx, y)], fill=(0, 0, 0), width=2)
+    y += 16
+    lines = wrap(f'Caption: "{caption}"', f, W - 2 * x0)
+    for line in lines:
+        d.text((x0, y), line, font=f, fill=(0, 0, 0))
+        y += lh
+    return y + 40
+
+
 def _role_labels(pack) -> list[tuple[str, str]]:
     return [(r.id, r.name.get("id") or r.aliases[0]) for r in pack.roles]
 
@@ -640,18 +712,33 @@ def _layout_list(page, layer, y, roles, truths, rng) -> None:
 
 
 def free_form_page(
-    seed: int, pack=None, layout: str | None = None, roles_truth: dict | None = None
+    seed: int,
+    pack=None,
+    layout: str | None = None,
+    roles_truth: dict | None = None,
+    body: str = "short",
 ) -> tuple[Image.Image, dict[str, Any]]:
     """The undegraded free-form sheet (RGB, A4 at 200 dpi) and its truth."""
-    page, layer, truth = _free_form(seed, pack, layout, roles_truth)
+    page, layer, truth = _free_form(seed, pack, layout, roles_truth, body)
     return ImageChops.multiply(page, layer), truth
 
 
-def _free_form(seed: int, pack=None, layout: str | None = None, roles_truth: dict | None = None):
-    """(printed page, layer of what was written/stamped on it, truth)."""
+def _free_form(
+    seed: int,
+    pack=None,
+    layout: str | None = None,
+    roles_truth: dict | None = None,
+    body: str = "short",
+):
+    """(printed page, layer of what was written/stamped on it, truth). ``body``: see ``BODIES``;
+    the ``verification`` body leaves no room for the ``list`` layout's stacked blocks."""
+    if body not in BODIES:
+        raise ValueError(f"unknown body {body!r} ({', '.join(BODIES)})")
+    if body == "verification" and layout == "list":
+        raise ValueError("the list layout does not fit under the verification body on one page")
     pack = pack or _default_pack()
     rng = random.Random(seed)
-    layout = layout or rng.choice(LAYOUTS)
+    layout = layout or rng.choice(LAYOUTS if body == "short" else ("columns", "table"))
     page = Image.new("RGB", A4_PX, "white")
     layer = Image.new("RGB", A4_PX, "white")  # handwriting, ticks, stamps (multiplied on top)
     roles = _role_labels(pack)
@@ -664,10 +751,12 @@ def _free_form(seed: int, pack=None, layout: str | None = None, roles_truth: dic
     for rid, label in roles:
         truths[rid]["label"] = label
     y = _header(page, rng, pack.office)
+    if body == "verification":  # its own generator: the role truths stay those of ``seed``
+        y = _verification_body(page, y, random.Random(seed * 104729 + 3), BASE_DATE)
     {"columns": _layout_columns, "table": _layout_table, "list": _layout_list}[layout](
         page, layer, y, roles, truths, rng
     )
-    truth = {"kind": "free", "layout": layout, "seed": seed, "roles": truths}
+    truth = {"kind": "free", "layout": layout, "seed": seed, "body": body, "roles": truths}
     return page, layer, truth
 
 
@@ -826,9 +915,10 @@ def free_form_sheet(
     fmt: str | None = None,
     roles_truth: dict | None = None,
     dpi: int = DPI,
+    body: str = "short",
 ) -> Sheet:
     """A free-form approval sheet, filled in and degraded; all choices from the seed."""
-    page, truth = free_form_page(seed, pack, layout, roles_truth)
+    page, truth = free_form_page(seed, pack, layout, roles_truth, body)
     rng = random.Random(seed * 7919 + 1)
     return _finish(page, truth, rng, profile, turn, fmt, dpi)
 

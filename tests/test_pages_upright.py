@@ -73,6 +73,18 @@ def test_upside_down_sheet_is_turned_by_osd_and_read(tmp_path, pack, sheet_page,
     assert calls["ocr"] == 2  # read as found, then again once turned
 
 
+def test_upside_down_dense_form_is_turned_too(tmp_path, pack, calls):
+    """A whole verification form (twice the text of ``sheet_page``) read upside down gives more
+    confident fragments than the count alone allows (21 measured on this one, scanned): the share of
+    confident words is what shows it is not upright."""
+    sheet = sheetgen.free_form_sheet(700010, pack, body="verification")
+    assert sheet.truth["degradation"]["turn"] == 180
+    r = read_sheet(sheet.write(tmp_path / "persetujuan"), "persetujuan.jpg", pack)
+    assert calls["osd"] == 1, "an upside-down form must be turned: OSD was not asked"
+    assert r.error is None and r.rotation == 180
+    assert _found(r) == 3
+
+
 def test_sideways_sheet_read_as_vertical_text_still_goes_to_osd(tmp_path, pack, sheet_page, calls):
     # Tesseract reads a page turned 90 degrees clockwise as vertical text, with confident words
     # whose boxes are taller than wide: they must not count as upright
@@ -93,6 +105,18 @@ def test_upright_words_counts_confident_horizontal_words():
         w("Setuju", box=(0, 0, 20, 90)),  # taller than wide: read sideways
     ]
     assert sheets.upright_words(words) == 2
+
+
+def test_looks_upright_asks_for_a_majority_of_confident_words_not_only_a_count():
+    def w(text, conf):
+        return Word(text=text, conf=conf, x=0, y=0, w=90, h=20)
+
+    upright = [w("Persetujuan", 0.95)] * 40 + [w("xqzt", 0.3)] * 10
+    assert sheets.looks_upright(upright)
+    # upside down: 21 confident fragments among 150 words of letters (a dense form)
+    fragments = [w("lensas", 0.85)] * 21 + [w("nepuewej", 0.4)] * 129
+    assert not sheets.looks_upright(fragments)
+    assert not sheets.looks_upright([w("Persetujuan", 0.95)] * 19)  # too few, however sure
 
 
 def test_colour_page_matches_the_grey_page_geometry(sheet_page):

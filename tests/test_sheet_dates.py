@@ -172,3 +172,32 @@ def test_own_sheet_handwritten_date_the_readings_disagree_on_goes_to_review(monk
     d, text, conf, note = own_sheet._read_date(_field("13-03-2024", pen=True), LANGS)
     assert d is None and text == "13-03-2024"
     assert "slanted" in note and "two readings disagree: 13/03/2024 vs 12/03/2024" in note
+
+
+def _row_page(above: str, *, across: bool) -> tuple[Image.Image, Block]:
+    """A block in the left half of a row of blocks (label, then nothing: no 'Tanggal' line) with a
+    line of print above its label: across the whole row (the page's running text) or in the
+    block's own column."""
+    img = Image.new("L", (1500, 320), 255)
+    d = ImageDraw.Draw(img)
+    d.text((30 if across else 120, 30), above, font=sheetgen.font(26), fill=0)
+    d.text((120, 110), "Tim Pertimbangan", font=sheetgen.font(28, "Bold"), fill=0)
+    d.text((870, 110), "Ketua PPID Pelaksana", font=sheetgen.font(28, "Bold"), fill=0)
+    block = Block(x0=0, x1=750, top=0, label_bottom=150, end=300, bottom=320, name_found=False)
+    return img, block
+
+
+def test_a_date_in_running_text_above_a_row_of_blocks_is_not_the_block_date():
+    text = "Musrenbang Kecamatan Bulik, 12/3/2024. Pemerintah Kabupaten Lamandau bersama warga"
+    img, block = _row_page(text, across=True)
+    words = ocr.ocr_image(img, LANGS, psm=6)
+    assert any("12/3/2024" in w.text for w in words), "the test page was not read as meant"
+    got = sheet_dates.read_block_date(block, group_lines(words), img, langs=LANGS)
+    assert got.date is None
+
+
+def test_a_dateline_above_the_label_is_the_block_date():
+    img, block = _row_page("Nanga Bulik, 13 Maret 2024", across=False)
+    words = ocr.ocr_image(img, LANGS, psm=6)
+    got = sheet_dates.read_block_date(block, group_lines(words), img, langs=LANGS)
+    assert got.date == dt.date(2024, 3, 13)

@@ -116,3 +116,29 @@ def test_own_template_sheet() -> None:
     assert s.truth["kind"] == "own"
     assert {t["signature"] for t in s.truth["roles"].values()} == {"signature", "stamp", "empty"}
     assert s.image().size[1] > 2000
+
+
+@pytest.mark.parametrize("layout", ["columns", "table"])
+def test_the_verification_body_keeps_the_roles_on_the_page_and_below_it(layout: str) -> None:
+    short, _, t_short = sheetgen._free_form(4, layout=layout)
+    page, layer, truth = sheetgen._free_form(4, layout=layout, body="verification")
+    assert truth["body"] == "verification" and page.size == sheetgen.A4_PX
+    # the same role truths (the body has its own generator), every area lower and on the page
+    for rid, t in truth["roles"].items():
+        assert t["signature"] == t_short["roles"][rid]["signature"]
+        x, y, w, h = t["area"]
+        assert y > t_short["roles"][rid]["area"][1] and y + h < page.height
+
+    # the body is printed: much more ink above the role blocks than on the short sheet
+    def ink_above_roles(img, t):
+        top = min(r["label_box"][1] for r in t["roles"].values())
+        return int((np.asarray(img.convert("L").crop((0, 0, img.width, top))) < 128).sum())
+
+    assert ink_above_roles(page, truth) > 1.5 * ink_above_roles(short, t_short)
+
+
+def test_the_list_layout_does_not_take_the_verification_body() -> None:
+    with pytest.raises(ValueError, match="list layout"):
+        sheetgen._free_form(4, layout="list", body="verification")
+    with pytest.raises(ValueError, match="unknown body"):
+        sheetgen._free_form(4, body="letter")

@@ -57,6 +57,24 @@ class DateReading:
     """Why a date found in the block was not used."""
 
 
+DATELINE_MAX_OTHER_WORDS = 4
+"""A line above the role's label is its dateline ("Nanga Bulik, 13 Maret 2024") only with at most
+this many words besides the date: a longer one is the page's running text (a paragraph, a quoted
+caption) that happens to hold a date."""
+
+
+def _dateline_above(ln: Line, ws: list[Word], matched: str, block: Block) -> bool:
+    """``ln`` (above the label; ``ws``: its words in the block's column) may be the block's dateline:
+    it does not run on past the block's column (text across a row of blocks belongs to the page) and
+    it is short."""
+    tol = 2 * ln.h
+    if ln.x0 < block.x0 - tol or ln.x1 > block.x1 + tol:
+        return False
+    parts = matched.split()
+    other = [w for w in ws if not (w.text in matched or any(p in w.text for p in parts))]
+    return len(other) <= DATELINE_MAX_OTHER_WORDS
+
+
 def _first_reading(block: Block, lines: list[Line], img: Image.Image | None):
     """(date or None, raw text, confidence, the date's words, the words of its line after the
     'Tanggal' label (or the whole line), the block's words)."""
@@ -78,7 +96,7 @@ def _first_reading(block: Block, lines: list[Line], img: Image.Image | None):
     pools = tagged or [
         (ln, [w for w in ln.words if _in_col(w, block.x0, block.x1)]) for ln in cand_lines
     ]
-    for _ln, ws in pools:
+    for ln, ws in pools:
         text = " ".join(w.text for w in ws).strip(" :._-")
         if not text:
             continue
@@ -86,6 +104,12 @@ def _first_reading(block: Block, lines: list[Line], img: Image.Image | None):
         if found is None:
             continue
         d, matched = found
+        if (
+            not tagged
+            and ln.y1 <= block.label_bottom
+            and not _dateline_above(ln, ws, matched, block)
+        ):
+            continue
         if not plausible_year(d):
             return None, matched, None, [], [], others  # '2924' for a handwritten '2024': a misread
         if _stray_digits(text, matched):
