@@ -6,6 +6,11 @@ Each package: 4-10 phone photos of 12 MP (4000x3000 JPEGs of 3-5 MB with a phone
 model, firmware, capture time with offset and sub-seconds, exposure, GPS), a caption, a narrative
 with a dateline, a ``paket.yaml`` and one scanned A4 approval sheet (``sopcheck.sheetgen``: a
 free-form sheet degraded like a scan, JPEG at 300 dpi; ``--sheet-dpi 200`` for sheetgen's own).
+The sheet is by default a whole "Lembar Verifikasi dan Persetujuan" (``--sheet-body
+verification``: letterhead, the activity's data, a table of the checks with the caption quoted,
+then the three role blocks; Tesseract reads about 175 words on it, 1.1 CPU-s at 300 dpi, near the
+1.2 s the issue measured on an A4 form); ``--sheet-body short`` gives sheetgen's sparser sheet (one
+paragraph above the roles, about 95 words, 0.65 s).
 
 How it stays fast: encoding a 12 MP JPEG costs ~0.3 s, so only ``--bases`` base photos (a smooth
 scene with sensor-like noise) and ``--sheets`` sheets are encoded, once. Every file written is
@@ -121,8 +126,9 @@ def comment_segment(text: str) -> bytes:
     return b"\xff\xfe" + struct.pack(">H", len(data) + 2) + data
 
 
-def make_sheets(n: int, seed: int, dpi: int = 300) -> list[bytes]:
-    """``n`` scanned free-form approval sheets (A4 JPEG at ``dpi``) from ``sopcheck.sheetgen``.
+def make_sheets(n: int, seed: int, dpi: int = 300, body: str = "verification") -> list[bytes]:
+    """``n`` scanned free-form approval sheets (A4 JPEG at ``dpi``) from ``sopcheck.sheetgen``
+    (``body``: ``sheetgen.BODIES``).
 
     sheetgen draws and degrades at 200 dpi; for another ``dpi`` the scan is resampled, so the
     file has the pixel count of a scanner set to that resolution (300 dpi is the usual default).
@@ -131,7 +137,7 @@ def make_sheets(n: int, seed: int, dpi: int = 300) -> list[bytes]:
 
     out = []
     for i in range(n):
-        sheet = free_form_sheet(seed * 1000 + i, profile="scan", turn=0, fmt="jpg")
+        sheet = free_form_sheet(seed * 1000 + i, profile="scan", turn=0, fmt="jpg", body=body)
         data = sheet.content
         if dpi != DPI:
             img = Image.open(io.BytesIO(data))
@@ -188,7 +194,14 @@ def write_package(
 
 
 def generate(
-    out: Path, packages: int, *, seed: int = 1, n_bases: int = 6, n_sheets: int = 12, dpi: int = 300
+    out: Path,
+    packages: int,
+    *,
+    seed: int = 1,
+    n_bases: int = 6,
+    n_sheets: int = 12,
+    dpi: int = 300,
+    body: str = "verification",
 ) -> dict:
     """Write the batch into ``out`` (which must not exist yet); returns what was written."""
     if out.exists() and any(out.iterdir()):
@@ -196,7 +209,7 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     bases = [_strip_app0(base_photo(seed * 100 + i)) for i in range(n_bases)]
-    sheets = make_sheets(min(n_sheets, packages), seed, dpi)
+    sheets = make_sheets(min(n_sheets, packages), seed, dpi, body)
     t1 = time.perf_counter()
     rng = random.Random(seed)
     written = sum(write_package(out, k, rng, bases, sheets) for k in range(packages))
@@ -213,9 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bases", type=int, default=6, help="distinct base photos (default: 6)")
     ap.add_argument("--sheets", type=int, default=12, help="distinct approval sheets (default: 12)")
     ap.add_argument("--sheet-dpi", type=int, default=300, help="scan resolution (default: 300)")
+    ap.add_argument(
+        "--sheet-body",
+        choices=("verification", "short"),
+        default="verification",
+        help="the approval sheet's printed text (default: verification, a whole form)",
+    )
     a = ap.parse_args(argv)
     info = generate(a.out, a.packages, seed=a.seed, n_bases=a.bases, n_sheets=a.sheets,
-                    dpi=a.sheet_dpi)  # fmt: skip
+                    dpi=a.sheet_dpi, body=a.sheet_body)  # fmt: skip
     print(f"{a.out}: {info['packages']} packages, {info['bytes'] / 1e9:.2f} GB "
           f"(encoding {info['encode_s']:.1f} s, writing {info['write_s']:.1f} s; "
           f"base photos {', '.join(map(str, info['base_mb']))} MB)")  # fmt: skip

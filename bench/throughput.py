@@ -253,14 +253,21 @@ def photo_ms(batch: Path, limit: int = 60) -> tuple[float, float, int]:
 
 
 def measure(
-    n: int, jobs: int, batch: Path | None, keep: Path | None, dpi: int = 300, flatness: bool = False
+    n: int,
+    jobs: int,
+    batch: Path | None,
+    keep: Path | None,
+    dpi: int = 300,
+    flatness: bool = False,
+    body: str = "verification",
 ) -> dict:
     work = Path(tempfile.mkdtemp(prefix="sopcheck-bench-"))
     try:
+        generated = batch is None
         if batch is None:
             batch = (keep or work) / f"batch-{n}"
             t0 = time.perf_counter()
-            info = genbatch.generate(batch, n, dpi=dpi)
+            info = genbatch.generate(batch, n, dpi=dpi, body=body)
             print(f"generated {n} packages, {info['bytes'] / 1e9:.2f} GB in "
                   f"{time.perf_counter() - t0:.1f} s (not counted)", file=sys.stderr)  # fmt: skip
         n = len([d for d in batch.iterdir() if d.is_dir()])
@@ -296,7 +303,8 @@ def measure(
         at_ocr = replace(bare_tesseract(copies, jobs), label="bare tesseract, sopcheck's OCR input")
         print(f"  {at_ocr.label}: {at_ocr.seconds:.1f} s", file=sys.stderr)
         return {"n": n, "runs": runs, "photo_ms": ms, "photo_cpu_ms": cpu_ms, "photos_timed": k,
-                "flat": flat, "at_ocr": at_ocr}  # fmt: skip
+                "flat": flat, "at_ocr": at_ocr,
+                "sheets": f"{body} sheets at {dpi} dpi" if generated else f"sheets of {batch}"}  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -309,7 +317,8 @@ def report(results: list[dict], jobs: int) -> bool:
     ok = True
     for r in results:
         n, runs = r["n"], r["runs"]
-        print(f"\n## {n} packages ({jobs} jobs), {os.cpu_count()} CPUs, {_machine()}\n")
+        print(f"\n## {n} packages ({jobs} jobs), {r.get('sheets', '')}, {os.cpu_count()} CPUs, "
+              f"{_machine()}\n")  # fmt: skip
         print(f"| {'run':<42} | {'seconds':>8} | {'packages/min':>12} | {'CPU s/package':>13} "
               f"| {'peak tree PSS MB':>16} | {'largest process MB':>18} | tesseract calls per sheet |")  # fmt: skip
         print(f"|{'-' * 44}|{'-' * 9}:|{'-' * 13}:|{'-' * 14}:|{'-' * 17}:|{'-' * 19}:|{'-' * 27}|")
@@ -422,6 +431,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--keep", type=Path, help="generate the batches here and keep them")
     ap.add_argument("--sheet-dpi", type=int, default=300, help="approval sheet scan resolution")
+    ap.add_argument("--sheet-body", choices=("verification", "short"), default="verification",
+                    help="the approval sheets' printed text: a whole verification form (default) "
+                         "or sheetgen's short sheet (see bench/genbatch.py)")  # fmt: skip
     ap.add_argument(
         "--flatness",
         action="store_true",
@@ -431,7 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(x) for x in a.packages.split(",")]
     if a.batch and len(sizes) > 1:
         ap.error("--batch measures one batch: give one --packages value")
-    results = [measure(n, a.jobs, a.batch, a.keep, a.sheet_dpi, a.flatness) for n in sizes]
+    results = [
+        measure(n, a.jobs, a.batch, a.keep, a.sheet_dpi, a.flatness, a.sheet_body) for n in sizes
+    ]
     return 0 if report(results, a.jobs) else 1
 
 
