@@ -17,6 +17,7 @@ Every generator returns a ``Sheet`` (a named tuple: ``content`` = the file's byt
 is deterministic for its seed. ``truth``::
 
     {"kind": "free" | "own", "layout": str, "seed": int, "suffix": ".jpg" | ".png" | ".pdf",
+     "body": "short" | "verification", "caption": str | None,   # free-form sheets only
      "degradation": {...}, "roles": {role_id: {"label": str, "signed": bool,
          "signature": "signature" | "empty" | "stamp" | "stamp+signature",
          "decision": "setuju" | "tolak" | None | "both", "date": datetime.date | None,
@@ -455,8 +456,11 @@ ACTIVITIES = (
 )  # fmt: skip
 
 
-def _verification_body(page: Image.Image, y: int, rng: random.Random, day: dt.date) -> int:
-    """The data and the checks of a "Lembar Verifikasi dan Persetujuan", from ``y``; the new y."""
+def _verification_body(
+    page: Image.Image, y: int, rng: random.Random, day: dt.date
+) -> tuple[int, str]:
+    """The data and the checks of a "Lembar Verifikasi dan Persetujuan", from ``y``: (the new y,
+    the caption printed)."""
     d = ImageDraw.Draw(page)
     W = page.width
     f, fb = font(25), font(25, "Bold")
@@ -508,7 +512,7 @@ def _verification_body(page: Image.Image, y: int, rng: random.Random, day: dt.da
     for line in lines:
         d.text((x0, y), line, font=f, fill=(0, 0, 0))
         y += lh
-    return y + 40
+    return y + 40, caption
 
 
 def _role_labels(pack) -> list[tuple[str, str]]:
@@ -751,12 +755,14 @@ def _free_form(
     for rid, label in roles:
         truths[rid]["label"] = label
     y = _header(page, rng, pack.office)
+    caption = None
     if body == "verification":  # its own generator: the role truths stay those of ``seed``
-        y = _verification_body(page, y, random.Random(seed * 104729 + 3), BASE_DATE)
+        y, caption = _verification_body(page, y, random.Random(seed * 104729 + 3), BASE_DATE)
     {"columns": _layout_columns, "table": _layout_table, "list": _layout_list}[layout](
         page, layer, y, roles, truths, rng
     )
-    truth = {"kind": "free", "layout": layout, "seed": seed, "body": body, "roles": truths}
+    truth = {"kind": "free", "layout": layout, "seed": seed, "body": body, "caption": caption,
+             "roles": truths}  # fmt: skip
     return page, layer, truth
 
 

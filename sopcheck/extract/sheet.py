@@ -27,6 +27,7 @@ from .sheet_blocks import (  # noqa: F401 - re-exported: the old import paths ke
     mask_rules,
     role_block,
 )
+from .sheet_caption import printed_caption
 from .sheet_dates import (  # noqa: F401
     DATE_MIN_CONF,
     _stray_digits,
@@ -167,6 +168,7 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=No
             )
         )
     confs = [w.conf for w in all_words]
+    caption = printed_caption([ln for _pg, _w, lines in per_page.values() for ln in lines])
     return SheetReading(
         file=file,
         kind=kind,
@@ -176,6 +178,7 @@ def read_roles(pages: list[Page], pack, *, kind: str, file: str = "", colours=No
         ocr_confidence=(round(float(np.mean(confs)), 3) if confs and kind != "text-pdf" else None),
         words=len(all_words),
         rotation=pages[0].rotation if pages else 0,
+        caption_text=caption,
         notes=tuple(notes),
     )
 
