@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,35 @@ def test_signer_mapped_by_the_manifest(tmp_path, ca, holder):
         assert "name/NIP in paket.yaml" in repr(f["PST-02"].evidence)
     else:
         assert f["PST-02"].status != "pass"
+
+
+def test_a_scan_searched_by_the_sheet_reader_is_not_searched_again(tmp_path, monkeypatch):
+    """The sheet reader's QR search of a scan is kept for the e-signature reader (one search of
+    the page per process); a file changed since is searched again."""
+    import zxingcpp
+    from PIL import Image
+
+    from sopcheck.extract import qr as qr_mod
+    from sopcheck.extract.esign import read_esign
+    from sopcheck.extract.sheets import has_own_qr
+
+    url = "https://tte.example.go.id/verify/XYZ789"
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode)
+    img = Image.new("L", (600, 800), "white")
+    img.paste(Image.fromarray(code.to_image(scale=6)), (380, 560))
+    path = tmp_path / "persetujuan.png"
+    img.save(path)
+
+    class _Page:
+        image = img
+
+    assert not has_own_qr([_Page()], path)  # not sopcheck's own code: but it was searched
+    searches = []
+    real = qr_mod.qr_texts
+    monkeypatch.setattr(qr_mod, "qr_texts", lambda im: searches.append(1) or real(im))
+    f = read_esign(path, "persetujuan.png")
+    assert f.foreign_qr == (url,) and searches == []
+    img.save(path, compress_level=1)  # the file changed: its size or time is new
+    os.utime(path, ns=(1, 1))
+    f = read_esign(path, "persetujuan.png")
+    assert f.foreign_qr == (url,) and searches == [1]

@@ -234,7 +234,7 @@ def test_own_sheet_reader_failure_falls_back_to_free_form(columns_png, pack, mon
 
     monkeypatch.setattr(own, "read_own", boom)
     # the own reader is asked only when a page carries a sopcheck QR code: pretend this one does
-    monkeypatch.setattr("sopcheck.extract.sheets.has_own_qr", lambda pages: True)
+    monkeypatch.setattr("sopcheck.extract.sheets.has_own_qr", lambda pages, path=None: True)
     r = read_sheet(columns_png, "persetujuan.png", pack)
     assert r.error is None and r.kind == "free-form"
     assert any("injected" in n for n in r.notes)

@@ -232,18 +232,16 @@ def _signatures(data: bytes, file: str, roots: tuple) -> tuple[SignatureInfo, ..
 
 
 def _foreign_qr(images) -> tuple[str, ...]:
-    import zxingcpp
+    from .qr import qr_texts
 
+    return _not_ours(t for img in images for t in qr_texts(img))
+
+
+def _not_ours(texts) -> tuple[str, ...]:
+    """The QR texts that are not sopcheck's own sheet's (cut to 200 characters)."""
     from ..template import parse_qr
 
-    found = []
-    for img in images:
-        # QR codes only are asked for: the search for every format costs about 60 ms on an A4
-        # scan at 300 dpi, the QR reader alone 9 ms, and only QR codes were ever kept
-        for r in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
-            if r.format == zxingcpp.BarcodeFormat.QRCode and parse_qr(r.text) is None:
-                found.append(r.text[:200])
-    return tuple(found)
+    return tuple(t[:200] for t in texts if parse_qr(t) is None)
 
 
 def read_esign(path: Path, rel: str, roots: tuple = (), pack=None) -> ESignFile:
@@ -255,6 +253,11 @@ def read_esign(path: Path, rel: str, roots: tuple = (), pack=None) -> ESignFile:
         if path.suffix.lower() in _IMAGE_EXT:
             from PIL import Image
 
+            from . import qr
+
+            seen = qr.recall(qr.file_key(path))  # the sheet reader searched this scan already
+            if seen is not None:
+                return ESignFile(file=rel, scanned=True, foreign_qr=_not_ours(seen))
             with Image.open(path) as img:
                 if img.format == "JPEG" and img.mode in ("RGB", "YCbCr"):
                     img.draft("L", img.size)  # the luma alone: a QR code needs no colour

@@ -58,31 +58,34 @@ def looks_upright(words) -> bool:
     return n >= MIN_UPRIGHT_WORDS and n >= UPRIGHT_SHARE * letter_words
 
 
-def has_own_qr(pages) -> bool:
+def has_own_qr(pages, path: Path | None = None) -> bool:
     """A page carries a sopcheck QR code (zxing-cpp asked for QR codes only, at full and half
     size: about 15 ms a page, where the own-sheet reader's search for every barcode format costs
-    about 100 ms on a sheet that has none)."""
-    import zxingcpp
-
+    about 100 ms on a sheet that has none). ``path``: the file, under which the first page's
+    full-size search is kept for the e-signature reader (``qr.recall``)."""
     from ..template import parse_qr
+    from . import qr
 
-    for pg in pages:
+    for i, pg in enumerate(pages):
         img = pg.image if pg.image.mode == "L" else pg.image.convert("L")
-        for cand in (img, img.reduce(2)):
-            for r in zxingcpp.read_barcodes(cand, formats=zxingcpp.BarcodeFormat.QRCode):
-                if parse_qr(r.text) is not None:
-                    return True
+        full = qr.qr_texts(img)
+        if i == 0 and path is not None:
+            qr.remember(qr.file_key(path), full)
+        if any(parse_qr(t) is not None for t in full):
+            return True
+        if any(parse_qr(t) is not None for t in qr.qr_texts(img.reduce(2))):
+            return True
     return False
 
 
-def _read_own(pages, pack, colours=None):
+def _read_own(pages, pack, colours=None, path: Path | None = None):
     """The reader of sopcheck's own sheet, or None when the module is not there or no page carries
     a sopcheck QR code."""
     try:
         from .own_sheet import read_own
     except ImportError:
         return None
-    if not has_own_qr(pages):
+    if not has_own_qr(pages, path):
         return None
     return read_own(pages, pack, colours=colours)
 
@@ -201,7 +204,7 @@ def read_sheet(path: Path, rel: str, pack) -> SheetReading:
         colours = colour_pages(path, pages, frames)
         del frames  # the colour pages keep the frames that have colour, no more
         try:
-            own = _read_own(pages, pack, colours)
+            own = _read_own(pages, pack, colours, path)
         except Exception as e:  # a broken own-sheet reading still lets the free-form reader try
             own = None
             notes.append(f"own-sheet reader failed: {type(e).__name__}: {e}")
