@@ -123,10 +123,10 @@ def test_colour_page_matches_the_grey_page_geometry(sheet_page):
     """The colour cut through ``to_source`` lands where the prepared grey page has its ink, after a
     resize, a 90-degree turn and a deskew."""
     src = sheet_page.rotate(-90, expand=True).rotate(2.0, expand=True, fillcolor="white")
-    src = src.resize((src.width * 3 // 2, src.height * 3 // 2))  # 300 dpi: resampled to work
+    src = src.resize((src.width * 3 // 2, src.height * 3 // 2))  # 300 dpi: deskewed, then 200
     pg = pages.prepare(src, 1, 380.0, osd=False)
     pg = pages.turn(pg, 270, 9.9)
-    assert pg.rotation == 270 and abs(pg.skew) > 1.0 and pg.dpi == pages.HIGH_TARGET
+    assert pg.rotation == 270 and abs(pg.skew) > 1.0 and pg.dpi == ocr.OCR_DPI  # read at 200
     colour = pages.ColourPage(src, pg)
     assert colour.size == pg.image.size
     grey = np.asarray(pg.image, dtype=np.float32)

@@ -96,6 +96,20 @@ def _working(img: Image.Image, dpi: float) -> tuple[Image.Image, float]:
     return img.resize(size, Image.Resampling.LANCZOS if f < 1 else Image.Resampling.BICUBIC), target
 
 
+def _reading_resolution(img: Image.Image, dpi: float) -> tuple[Image.Image, float]:
+    """A page over ``ocr.OCR_DPI * ocr.OCR_SLACK`` (240) dpi, once deskewed at its own resolution,
+    scaled down to ``ocr.OCR_DPI`` (200) dpi with a box filter: Tesseract reads it there anyway (the
+    same words as at 300 dpi, in about 25% less time), and the ink is judged there too (its sizes
+    are in millimetres). Every later step then touches 2.25 times fewer pixels than at 300 dpi."""
+    from .ocr import OCR_DPI, OCR_SLACK
+
+    if dpi <= OCR_DPI * OCR_SLACK:
+        return img, dpi
+    f = OCR_DPI / dpi
+    size = (max(1, round(img.width * f)), max(1, round(img.height * f)))
+    return img.resize(size, Image.Resampling.BOX), float(OCR_DPI)
+
+
 def page_dpi(img: Image.Image) -> float:
     """Resolution estimated from the long side of an A4 page (a photo's EXIF dpi means nothing)."""
     return max(img.size) / A4_LONG_IN
@@ -278,6 +292,10 @@ def prepare(
         g, skew, m = _deskew_map(g, m, work)  # sideways page, before OSD, it turns it off the axis)
     if skew:
         notes.append(f"deskewed by {skew:.1f} degrees")
+    before = g.size
+    g, work = _reading_resolution(g, work)
+    if g.size != before:
+        m = m @ _scale_map(before, g.size)
     return Page(image=g, number=number, dpi=work, source_dpi=dpi0, rotation=rot, skew=skew,
                 notes=notes, to_source=tuple(m.ravel()))  # fmt: skip
 
