@@ -110,11 +110,18 @@ def _ink():
     return ink
 
 
+CROP_PNG_LEVEL = 1
+"""zlib level of the crop's PNG: level 6 took about 25 ms a package for three 480 px crops,
+level 1 about 9 ms for files ~15% larger (the same pixels; they go to the HTML report and the
+cache, never to a reader)."""
+
+
 def _crop_png(img: Image.Image) -> bytes:
+    """The area shrunk to fit ``CROP_MAX`` (Pillow's thumbnail), as PNG bytes."""
     c = img.copy()
     c.thumbnail((CROP_MAX, CROP_MAX))
     buf = io.BytesIO()
-    c.save(buf, format="PNG", compress_level=6)
+    c.save(buf, format="PNG", compress_level=CROP_PNG_LEVEL)
     return buf.getvalue()
 
 
