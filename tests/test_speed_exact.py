@@ -35,3 +35,36 @@ def test_crop_png_shows_the_pixels_of_the_level_6_png(size):
         assert a.format == "PNG" and a.size == b.size and max(a.size) <= CROP_MAX
         assert a.mode == b.mode and a.tobytes() == b.tobytes()
     assert img.size == size  # the area itself is left as it was
+
+
+@pytest.mark.parametrize("q", [90, 95, 75, 50, 25, 10, 33.3, 0, 100])
+def test_byte_percentile_is_numpys_percentile_to_the_bit(q):
+    from sopcheck.extract.inkbase import byte_percentile
+
+    rng = np.random.default_rng(int(q * 10) + 1)
+    for m in [*range(1, 30), 64, 257, 1000, 40_000]:
+        for lo, hi in ((0, 256), (200, 256), (0, 40)):  # any levels, paper only, ink only
+            a = rng.integers(lo, hi, size=m).astype(np.uint8)
+            for dtype in (np.float64, np.float32):
+                got = byte_percentile(a, q, dtype)
+                want = np.percentile(a.astype(dtype), q)
+                assert got.dtype == want.dtype and got == want, (m, dtype, lo)
+            assert byte_percentile(a, q) == np.percentile(a, q)  # numpy on the bytes themselves
+    img = rng.integers(0, 256, size=(37, 53)).astype(np.uint8)  # 2-D: all values at once
+    assert byte_percentile(img, q) == np.percentile(img, q)
+    f = img.astype(np.float32) + 0.25  # not bytes: numpy's own
+    assert byte_percentile(f, q, np.float32) == np.percentile(f, q)
+
+
+def test_white_balanced_divides_by_numpys_percentile_of_each_channel():
+    from sopcheck.extract.inkcolour import white_balanced
+
+    rng = np.random.default_rng(11)
+    for h, w in ((1, 1), (3, 7), (60, 90), (241, 377)):
+        rgb = rng.normal((230, 220, 200), 25, size=(h, w, 3)).clip(0, 255).astype(np.uint8)
+        img = Image.fromarray(rgb, mode="RGB")
+        a = np.asarray(img.convert("RGB"), dtype=np.float32)  # white_balanced as first written
+        paper = np.percentile(a.reshape(-1, 3), 90, axis=0)
+        want = np.clip(a / np.maximum(paper, 1.0) * 255.0, 0, 255)
+        got = white_balanced(img)
+        assert got.dtype == want.dtype and np.array_equal(got, want)

@@ -56,11 +56,16 @@ def percentile_levels(rows: np.ndarray, q: float) -> np.ndarray:
         (rows.astype(np.intp) + 256 * np.arange(n, dtype=np.intp)[:, None]).ravel(),
         minlength=256 * n,
     ).reshape(n, 256)
-    cum = np.cumsum(counts, axis=1)
+    dt = rows.dtype if rows.dtype.kind == "f" else np.dtype(np.float64)
+    return _levels(np.cumsum(counts, axis=1), m, q, dt)
+
+
+def _levels(cum: np.ndarray, m: int, q: float, dt: np.dtype) -> np.ndarray:
+    """Per row of cumulative histograms ``cum`` of ``m`` values: the ``q``-th percentile as
+    ``np.percentile`` computes it (linear interpolation) for an array of dtype ``dt``."""
     pos = (m - 1) * (q / 100.0)
     lo = int(np.floor(pos))
     hi = min(lo + 1, m - 1)
-    dt = rows.dtype if rows.dtype.kind == "f" else np.dtype(np.float64)
     v_lo = (cum <= lo).sum(axis=1).astype(dt)  # the value of order statistic ``lo``
     v_hi = (cum <= hi).sum(axis=1).astype(dt)
     t = pos - lo
@@ -68,6 +73,16 @@ def percentile_levels(rows: np.ndarray, q: float) -> np.ndarray:
     if t >= 0.5:
         return v_hi - (v_hi - v_lo) * dt.type(1 - t)
     return v_lo + (v_hi - v_lo) * dt.type(t)
+
+
+def byte_percentile(a: np.ndarray, q: float, dtype=np.float64):
+    """``np.percentile(a.astype(dtype), q)`` of a uint8 array (a grey or colour channel's
+    levels), from its histogram: the same value to the bit, in about a third of the time of
+    numpy's partial sort on a signature area."""
+    if a.dtype != np.uint8 or not a.size:
+        return np.percentile(np.asarray(a, dtype=dtype), q)
+    cum = np.cumsum(np.bincount(a.ravel(), minlength=256))
+    return _levels(cum[None], a.size, q, np.dtype(dtype))[0]
 
 
 def _paper(a: np.ndarray, block: int) -> np.ndarray:

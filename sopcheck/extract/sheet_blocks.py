@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from .inkbase import byte_percentile
 from .ocr import Word
 from .pages import otsu
 from .sheet_words import Candidate, _in_col, _is_id_number, _is_nip, _is_printed
@@ -110,7 +111,7 @@ def mask_rules(area: Image.Image) -> Image.Image:
     if h < 8 or w < 8:
         return area
     dark = _dark(a)
-    paper = int(np.percentile(a, 90))
+    paper = int(byte_percentile(a, 90))
     rows = dark.mean(axis=1) >= RULE_SHARE
     cols = dark.mean(axis=0) >= RULE_SHARE
     for mask, axis in ((rows, 0), (cols, 1)):

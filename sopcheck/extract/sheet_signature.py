@@ -8,6 +8,7 @@ import io
 import numpy as np
 from PIL import Image
 
+from .inkbase import byte_percentile
 from .ocr import Word
 from .sheet_blocks import Block, mask_rules
 from .sheet_words import _in_col, _is_printed
@@ -88,7 +89,7 @@ def _masked_area(img: Image.Image, region, words: list[Word]) -> Image.Image:
     x, y, w, h = region
     area = mask_rules(img.crop((x, y, x + w, y + h)))
     a = np.asarray(area.convert("L"), dtype=np.uint8).copy()
-    paper = int(np.percentile(a, 90)) if a.size else 255
+    paper = int(byte_percentile(a, 90)) if a.size else 255
     for wd in words:
         if not _is_printed(wd):
             continue
@@ -199,7 +200,7 @@ def erase_lines_across(a: np.ndarray, dpi: float) -> np.ndarray | None:
     if not mask.any():
         return None
     out = a.copy()
-    paper = int(np.percentile(a, 90))
+    paper = int(byte_percentile(a, 90))
     found = False
     for t in (False, True):
         m = mask.T if t else mask
