@@ -68,3 +68,43 @@ def test_white_balanced_divides_by_numpys_percentile_of_each_channel():
         want = np.clip(a / np.maximum(paper, 1.0) * 255.0, 0, 255)
         got = white_balanced(img)
         assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_lazy_colour_area_cuts_only_when_its_pixels_are_asked_for():
+    from sopcheck.extract.sheet_signature import LazyCrop
+
+    class Counting:
+        def __init__(self, img):
+            self.img, self.mode, self.cuts = img, img.mode, 0
+
+        def crop(self, box):
+            self.cuts += 1
+            return self.img.crop(box)
+
+    page = Image.fromarray(
+        np.random.default_rng(2).integers(0, 256, (120, 200, 3)).astype(np.uint8), mode="RGB"
+    )
+    src = Counting(page)
+    lazy = LazyCrop(src, (30, 20, 130, 90))
+    assert lazy.size == (100, 70) and lazy.mode == "RGB" and src.cuts == 0
+    want = page.crop((30, 20, 130, 90))
+    assert lazy.convert("RGB").tobytes() == want.tobytes() and src.cuts == 1
+    assert np.array_equal(np.asarray(lazy.image()), np.asarray(want)) and src.cuts == 1
+
+
+def test_signature_judge_gives_the_same_call_with_a_lazy_colour_area():
+    from sopcheck.extract import ink
+    from sopcheck.extract.sheet_signature import LazyCrop
+
+    # a red stamp ring with a blue pen stroke across it: the colour is looked at
+    rgb = Image.new("RGB", (420, 260), (246, 244, 238))
+    d = ImageDraw.Draw(rgb)
+    d.ellipse((120, 40, 300, 220), outline=(200, 40, 50), width=6)
+    d.ellipse((140, 60, 280, 200), outline=(200, 40, 50), width=3)
+    d.line([(60, 180), (160, 90), (230, 170), (330, 70), (380, 150)], fill=(20, 30, 140), width=4)
+    area = rgb.convert("L")
+    for colour in (rgb, None):
+        want = ink.signature_presence(area, colour=rgb.crop((0, 0, 420, 260)) if colour else None)
+        lazy = LazyCrop(colour, (0, 0, 420, 260)) if colour else None
+        got = ink.signature_presence(area, colour=lazy)
+        assert got == want
