@@ -108,3 +108,54 @@ def test_signature_judge_gives_the_same_call_with_a_lazy_colour_area():
         lazy = LazyCrop(colour, (0, 0, 420, 260)) if colour else None
         got = ink.signature_presence(area, colour=lazy)
         assert got == want
+
+
+def _paper_reference(a: np.ndarray, block: int) -> np.ndarray:
+    """``inkbase._paper`` as it was: an edge-padded copy cut into blocks, each counted."""
+    from sopcheck.extract.inkbase import _bytes_valued, percentile_levels
+
+    h, w = a.shape
+    block = max(8, block)
+    bh, bw = -(-h // block), -(-w // block)
+    pad = np.pad(a, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
+    blocks = pad.reshape(bh, block, bw, block).transpose(0, 2, 1, 3).reshape(bh, bw, -1)
+    if _bytes_valued(a):
+        p = percentile_levels(blocks.reshape(bh * bw, -1), 90).reshape(bh, bw)
+        glob = float(percentile_levels(a.reshape(1, -1), 90)[0])
+    else:
+        p = np.percentile(blocks, 90, axis=2)
+        glob = float(np.percentile(a, 90))
+    padded = np.pad(p, 1, mode="edge")
+    neigh = np.max(
+        np.stack([padded[dy : dy + bh, dx : dx + bw] for dy in range(3) for dx in range(3)]), axis=0
+    )
+    p = np.maximum(p, np.minimum(neigh, glob) * 0.85)
+    p = np.maximum(p, max(glob * 0.5, 1.0))
+    return np.repeat(np.repeat(p, block, axis=0), block, axis=1)[:h, :w]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_paper_level_matches_the_padded_blocks_version(seed):
+    from sopcheck.extract.inkbase import _paper, ink_mask
+
+    rng = np.random.default_rng(seed)
+    shapes = [(1, 1), (7, 300), (63, 63), (64, 65), (150, 902), (371, 2683), (419, 95), (5, 8)]
+    for h, w in shapes:
+        g = rng.normal(rng.uniform(150, 240), 20, (h, w))
+        g[rng.random((h, w)) < 0.1] = rng.uniform(0, 90)  # ink
+        if seed % 3 == 0:
+            g[: h // 2] = 0  # a block or more all ink
+        g = g.clip(0, 255).round()
+        for block in (8, 63, 94, 200):
+            for a in (g.astype(np.float32), g, g.astype(np.uint8), g + 0.5):
+                got, want = _paper(a, block), _paper_reference(a, block)
+                assert got.dtype == want.dtype and np.array_equal(got, want), (h, w, block)
+        for dpi in (200.0, 300.0):
+            a = g.astype(np.float32)
+            got_mask, got_thr = ink_mask(a, dpi)
+            bg = _paper_reference(a, int(round(8 * dpi / 25.4)))
+            from sopcheck.extract.inkbase import _otsu
+
+            n = np.clip(a / bg * 255.0, 0, 255)
+            thr = float(np.clip(_otsu(n), 0.55 * 255, 0.72 * 255))
+            assert got_thr == thr and np.array_equal(got_mask, n < thr)

@@ -85,17 +85,42 @@ def byte_percentile(a: np.ndarray, q: float, dtype=np.float64):
     return _levels(cum[None], a.size, q, np.dtype(dtype))[0]
 
 
+def _block_counts(a: np.ndarray, block: int, bh: int, bw: int) -> tuple[np.ndarray, np.ndarray]:
+    """(histogram of each ``block`` x ``block`` block of ``a`` padded to ``bh`` x ``bw`` whole
+    blocks by repeating its last row and column (``np.pad(mode="edge")``), shape (bh * bw, 256);
+    the histogram of ``a`` itself). ``a`` holds whole numbers 0..255. Counted in one
+    ``bincount`` over the pixels tagged with their block, the padding added as the last row's and
+    column's counts repeated: no padded copy, no blocks cut out."""
+    h, w = a.shape
+    n = bh * bw
+    idx = a.astype(np.intp)
+    idx += (np.arange(h, dtype=np.intp) // block * (bw * 256))[:, None]
+    idx += (np.arange(w, dtype=np.intp) // block * 256)[None, :]
+    counts = np.bincount(idx.ravel(), minlength=256 * n)
+    whole = counts.reshape(n, 256).sum(axis=0)
+    ph, pw = bh * block - h, bw * block - w  # rows and columns of padding
+    if ph:
+        counts += ph * np.bincount(idx[-1], minlength=256 * n)
+    if pw:
+        counts += pw * np.bincount(idx[:, -1], minlength=256 * n)
+    if ph and pw:
+        counts[idx[-1, -1]] += ph * pw  # the corner, repeated both ways
+    return counts.reshape(n, 256), whole
+
+
 def _paper(a: np.ndarray, block: int) -> np.ndarray:
     """Local paper level: the 90th percentile per block, smoothed, never below half the global."""
     h, w = a.shape
     block = max(8, block)
     bh, bw = -(-h // block), -(-w // block)
-    pad = np.pad(a, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
-    blocks = pad.reshape(bh, block, bw, block).transpose(0, 2, 1, 3).reshape(bh, bw, -1)
     if _bytes_valued(a):  # a grey image's levels: counted, a fraction of a sort's time
-        p = percentile_levels(blocks.reshape(bh * bw, -1), 90).reshape(bh, bw)
-        glob = float(percentile_levels(a.reshape(1, -1), 90)[0])
+        counts, whole = _block_counts(a, block, bh, bw)
+        dt = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
+        p = _levels(np.cumsum(counts, axis=1), block * block, 90, dt).reshape(bh, bw)
+        glob = float(_levels(np.cumsum(whole)[None], h * w, 90, dt)[0])
     else:
+        pad = np.pad(a, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
+        blocks = pad.reshape(bh, block, bw, block).transpose(0, 2, 1, 3).reshape(bh, bw, -1)
         p = np.percentile(blocks, 90, axis=2)
         glob = float(np.percentile(a, 90))
     # a block covered by ink borrows from its brighter neighbours
