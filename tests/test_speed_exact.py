@@ -159,3 +159,76 @@ def test_paper_level_matches_the_padded_blocks_version(seed):
             n = np.clip(a / bg * 255.0, 0, 255)
             thr = float(np.clip(_otsu(n), 0.55 * 255, 0.72 * 255))
             assert got_thr == thr and np.array_equal(got_mask, n < thr)
+
+
+def test_longest_true_run():
+    from sopcheck.extract.inkbase import _longest_true_run
+
+    def plain(v):
+        best = cur = 0
+        for x in v:
+            cur = cur + 1 if x else 0
+            best = max(best, cur)
+        return best
+
+    rng = np.random.default_rng(8)
+    for n in (0, 1, 2, 9, 50, 400):
+        for p in (0.0, 0.3, 0.9, 1.0):
+            v = rng.random(n) < p
+            assert _longest_true_run(v) == plain(v)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_strip_rules_skips_only_slants_that_cannot_hold_a_run(seed):
+    """Every slant searched (the version before the stretch-of-inked-columns test) or not: the
+    same mask, on pen strokes with gaps, rules across, and rules broken by a gap."""
+    from sopcheck.extract import inkbase as ib
+
+    rng = np.random.default_rng(seed)
+    w, h = int(rng.integers(200, 900)), int(rng.integers(80, 300))
+    img = Image.new("L", (w, h), 0)
+    d = ImageDraw.Draw(img)
+    for _ in range(int(rng.integers(0, 3))):  # a rule, maybe slanted, maybe broken by a gap
+        y0, slant = float(rng.uniform(10, h - 10)), float(rng.uniform(-6, 6))
+        x0, x1 = float(rng.uniform(0, 0.1 * w)), float(rng.uniform(0.9 * w, w))
+        y1 = y0 + (x1 - x0) * np.tan(np.radians(slant))
+        d.line([(x0, y0), (x1, y1)], fill=255, width=int(rng.integers(1, 4)))
+        if rng.random() < 0.5:
+            gx = float(rng.uniform(0.2 * w, 0.8 * w))
+            d.rectangle([gx, 0, gx + rng.uniform(2, 0.04 * w), h], fill=0)
+    for _ in range(int(rng.integers(1, 6))):  # pen strokes
+        pts = [tuple(float(v) for v in rng.uniform(0, (w, h))) for _ in range(4)]
+        d.line(pts, fill=255, width=int(rng.integers(1, 4)))
+    masks = [np.asarray(img) > 0]
+    for gap_at, slant in ((0.3, 0.0), (0.5, 3.0), (0.7, -2.0)):  # a rule broken by a small gap
+        broken = Image.new("L", (600, 160), 0)
+        d = ImageDraw.Draw(broken)
+        d.line([(0, 80), (599, 80 + 599 * np.tan(np.radians(slant)))], fill=255, width=2)
+        d.rectangle([gap_at * 600, 0, gap_at * 600 + 4, 160], fill=0)
+        d.line([(100, 20), (160, 140), (230, 30)], fill=255, width=2)
+        masks.append(np.asarray(broken) > 0)
+    for mask in masks:
+        for dpi in (200.0, 300.0):
+            got, want = ib.strip_rules(mask, dpi), _strip_rules_every_slant(mask, dpi)
+            assert np.array_equal(got, want)
+
+
+def _strip_rules_every_slant(mask: np.ndarray, dpi: float) -> np.ndarray:
+    from sopcheck.extract import inkbase as ib
+
+    out = mask.copy()
+    n = int(ib.RULE_RUN_MM * dpi / 25.4)
+    for m, t in ((mask, False), (mask.T, True)):
+        for deg in ib.RULE_SLANTS_DEG:
+            share = ib.RULE_SHARE_MIN if deg == 0.0 else ib.SLANTED_RULE_SHARE_MIN
+            need = max(n, int(share * m.shape[1]))
+            wander = 2 if deg == 0.0 else max(2, int(np.ceil(need * np.tan(np.radians(0.5)) / 2)))
+            rem = ib._sheared_runs(m, need, wander, deg)
+            out &= ~(rem.T if t else rem)
+    if (out == mask).all():
+        return out
+    labels, count = ib.components(mask)
+    before = np.bincount(labels.ravel(), minlength=count + 1)
+    after = np.bincount(labels[out], minlength=count + 1)
+    gone = np.nonzero(after < 0.5 * before)[0]
+    return out & ~np.isin(labels, gone[gone > 0])

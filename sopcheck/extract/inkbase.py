@@ -208,6 +208,13 @@ def _sheared_runs(m: np.ndarray, n: int, k: int, degrees: float) -> np.ndarray:
     return out
 
 
+def _longest_true_run(v: np.ndarray) -> int:
+    """The length of the longest stretch of adjacent True values in the 1-D boolean ``v``."""
+    d = np.diff(np.concatenate(([False], v, [False])).astype(np.int8))
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    return int((ends - starts).max()) if len(starts) else 0
+
+
 def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
     """The mask without straight runs of ink >= RULE_RUN_MM and half the area across (horizontal
     or vertical: table rules, long underlines, a box's border), or nearly all of it across when
@@ -218,9 +225,10 @@ def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
     n = int(RULE_RUN_MM * dpi / 25.4)
     k = 2
     for m, t in ((mask, False), (mask.T, True)):
-        # a run of ``need`` pixels, however slanted, has ink in ``need`` different columns:
-        # with fewer inked columns there is nothing to look for at any slant
-        inked = int(np.count_nonzero(m.any(axis=0)))
+        # a run of ``need`` pixels, however slanted (and widened by its wander: rows only), has
+        # ink in ``need`` adjacent columns: with no such stretch of inked columns there is
+        # nothing to look for at any slant
+        inked = _longest_true_run(m.any(axis=0))
         for deg in RULE_SLANTS_DEG:
             share = RULE_SHARE_MIN if deg == 0.0 else SLANTED_RULE_SHARE_MIN
             need = max(n, int(share * m.shape[1]))
