@@ -264,10 +264,12 @@ def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     labels = np.zeros((h, w), dtype=np.int32)
     if not mask.any():
         return labels, 0
-    m = np.zeros((h, w + 2), dtype=np.int8)
+    m = np.zeros((h, w + 2), dtype=bool)
     m[:, 1:-1] = mask
-    # a row's run starts (+1) and ends (-1, exclusive) alternate in raster order
-    rs, cols = np.nonzero(np.diff(m, axis=1))
+    # a row's run starts and ends (exclusive) alternate in raster order: where a pixel differs
+    # from its left neighbour (found in the flat array and split into row and column: a fifth
+    # of the time of ``np.nonzero`` on the 2-D difference, the same indices)
+    rs, cols = np.divmod(np.flatnonzero(m[:, 1:] != m[:, :-1]), w + 1)
     rs, cs, ce = rs[::2], cols[::2], cols[1::2]
     n = len(rs)
     # runs j of row r + 1 touching run i of row r (8-connectivity: cs[j] <= ce[i], ce[j] >= cs[i])
