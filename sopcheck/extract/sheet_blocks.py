@@ -85,7 +85,8 @@ def clip_at_rules(
     x0, x1 = max(0, x0), min(img.width, x1)
     if y1 - y0 < 20 or x1 - x0 < 20:
         return x0, x1
-    dark = _dark(np.asarray(img.convert("L").crop((x0, y0, x1, y1)), dtype=np.uint8))
+    grey = img if img.mode == "L" else img.convert("L")  # (convert would copy a grey page)
+    dark = _dark(np.asarray(grey.crop((x0, y0, x1, y1)), dtype=np.uint8))
     # a little slack for residual skew: a pixel counts when dark within +-2 columns
     wide = dark.copy()
     for k in (1, 2):
