@@ -232,3 +232,29 @@ def _strip_rules_every_slant(mask: np.ndarray, dpi: float) -> np.ndarray:
     after = np.bincount(labels[out], minlength=count + 1)
     gone = np.nonzero(after < 0.5 * before)[0]
     return out & ~np.isin(labels, gone[gone > 0])
+
+
+def test_small_percentile_and_median_are_numpys_to_the_bit():
+    from sopcheck.extract.handwriting import small_median, small_percentile
+
+    rng = np.random.default_rng(12)
+    for i in range(3000):
+        n = int(rng.integers(1, 40))
+        kind = i % 4
+        if kind == 0:
+            v = rng.normal(20, 5, n)  # glyph heights
+        elif kind == 1:
+            v = rng.integers(0, 50, n).astype(float)  # whole pixels, many ties
+        elif kind == 2:
+            v = rng.uniform(-1e3, 1e3, n) * rng.uniform(1e-3, 1e3)
+        else:
+            v = np.round(rng.normal(0, 10, n)) * 2.0  # slants in 2 degree steps
+        for q in (25, 50, 75, 90, 10, 33.3):
+            assert small_percentile(v, q) == np.percentile(v, q), (n, q)
+        assert small_median(v) == np.median(v)
+        assert small_median(list(v)) == np.median(list(v))
+        q1, q3 = np.percentile(v, (25, 75))  # as glyph_shape asked before: one call, two values
+        assert (small_percentile(v, 25), small_percentile(v, 75)) == (q1, q3)
+    with np.errstate(all="ignore"):
+        nan = np.array([1.0, np.nan, 3.0])
+        assert np.isnan(small_percentile(nan, 50)) and np.isnan(small_median(nan))
