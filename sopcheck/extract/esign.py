@@ -232,7 +232,6 @@ def _signatures(data: bytes, file: str, roots: tuple) -> tuple[SignatureInfo, ..
 
 
 def _foreign_qr(images) -> tuple[str, ...]:
-    import numpy as np
     import zxingcpp
 
     from ..template import parse_qr
@@ -241,9 +240,7 @@ def _foreign_qr(images) -> tuple[str, ...]:
     for img in images:
         # QR codes only are asked for: the search for every format costs about 60 ms on an A4
         # scan at 300 dpi, the QR reader alone 9 ms, and only QR codes were ever kept
-        # as an array: zxing asks a PIL image for its pixels twice (two copies of the page)
-        arr = np.asarray(img)
-        for r in zxingcpp.read_barcodes(arr, formats=zxingcpp.BarcodeFormat.QRCode):
+        for r in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
             if r.format == zxingcpp.BarcodeFormat.QRCode and parse_qr(r.text) is None:
                 found.append(r.text[:200])
     return tuple(found)
@@ -262,8 +259,7 @@ def read_esign(path: Path, rel: str, roots: tuple = (), pack=None) -> ESignFile:
                 if img.format == "JPEG" and img.mode in ("RGB", "YCbCr"):
                     img.draft("L", img.size)  # the luma alone: a QR code needs no colour
                 img.load()
-                grey = img if img.mode == "L" else img.convert("L")  # (convert would copy it)
-                return ESignFile(file=rel, scanned=True, foreign_qr=_foreign_qr([grey]))
+                return ESignFile(file=rel, scanned=True, foreign_qr=_foreign_qr([img.convert("L")]))
         data = path.read_bytes()
         text, images = _pdf_text(data)
         sigs = _signatures(data, rel, tuple(roots)) if b"/FT" in data or b"/Sig" in data else ()

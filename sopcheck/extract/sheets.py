@@ -52,8 +52,6 @@ def has_own_qr(pages) -> bool:
     for pg in pages:
         img = pg.image if pg.image.mode == "L" else pg.image.convert("L")
         for cand in (img, img.reduce(2)):
-            # as an array: zxing asks a PIL image for its pixels twice (two copies of the page)
-            cand = np.asarray(cand)
             for r in zxingcpp.read_barcodes(cand, formats=zxingcpp.BarcodeFormat.QRCode):
                 if parse_qr(r.text) is not None:
                     return True
