@@ -13,6 +13,7 @@ feature that cannot be measured, is *handwritten* (the caller then wants a secon
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,18 +110,42 @@ def slant_deg(mask: np.ndarray) -> float:
     return best_deg
 
 
+def small_percentile(values, q: float) -> float:
+    """``float(np.percentile(values, q))`` (linear interpolation, numpy's own arithmetic) of a
+    few numbers, by a plain sort: a twentieth of numpy's time on the 5-40 glyph heights of a line.
+    """
+    s = sorted(float(v) for v in values)
+    if not s or any(v != v for v in s):  # empty or NaN: numpy's answer (and warning)
+        return float(np.percentile(values, q))
+    pos = (len(s) - 1) * (q / 100.0)
+    lo = math.floor(pos)
+    t = pos - lo
+    a, b = s[lo], s[min(lo + 1, len(s) - 1)]
+    return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t  # numpy's ``_lerp``
+
+
+def small_median(values) -> float:
+    """``float(np.median(values))`` of a few numbers, by a plain sort (the mean of the middle two
+    computed as numpy does: their sum halved)."""
+    s = sorted(float(v) for v in values)
+    if not s or any(v != v for v in s):
+        return float(np.median(values))
+    m = len(s) // 2
+    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
+
+
 def glyph_shape(gray: np.ndarray, line_h: float) -> GlyphShape | None:
     """The glyph geometry of a text crop (one line), or None with fewer than three glyphs."""
     boxes, masks = glyph_boxes(gray, line_h, with_masks=True)
     if len(boxes) < 3:
         return None
     hs = np.array([b[2] - b[0] for b in boxes], dtype=float)
-    tall = hs >= 0.8 * np.percentile(hs, 75)
+    tall = hs >= 0.8 * small_percentile(hs, 75)
     if tall.sum() < 3:
         return None
     ht = hs[tall]
-    med = float(np.median(ht))
-    q1, q3 = np.percentile(ht, (25, 75))
+    med = small_median(ht)
+    q1, q3 = small_percentile(ht, 25), small_percentile(ht, 75)
     # the bottoms of all glyphs against a fitted line (a slight skew is not irregularity; the
     # median ignores a descender or two)
     xs = np.array([(b[1] + b[3]) / 2 for b in boxes], dtype=float)
@@ -132,11 +157,11 @@ def glyph_shape(gray: np.ndarray, line_h: float) -> GlyphShape | None:
         res = ys - ys.mean()
     return GlyphShape(
         height=med,
-        baseline_dev=float(np.median(np.abs(res)) / max(med, 1.0)),
+        baseline_dev=float(small_median(np.abs(res)) / max(med, 1.0)),
         height_spread=float((q3 - q1) / max(med, 1.0)),
         glyphs=int(tall.sum()),
         # per glyph, then the median: a slash or a 7's diagonal does not make a line lean
-        slant=float(np.median([slant_deg(m) for m, t in zip(masks, tall, strict=True) if t])),
+        slant=small_median([slant_deg(m) for m, t in zip(masks, tall, strict=True) if t]),
     )
 
 

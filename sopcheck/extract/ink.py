@@ -42,6 +42,7 @@ from .inkbase import (  # noqa: F401 - re-exported: the old import paths keep wo
     _bboxes,
     _boundary,
     _gray,
+    byte_percentile,
     components,
     edge_text_bands,
     ink_mask,
@@ -101,7 +102,9 @@ def signature_presence(
     when no stamp is in the box; a straight stroke still is not. Returns (call, confidence, features) with call 'signed', 'not_signed'
     or 'uncertain'; features are the measurements the call rests on (millimetres).
     """
-    a = _gray(area).copy()
+    grey = area if area.mode == "L" else area.convert("L")
+    a8 = np.asarray(grey)
+    a = a8.astype(np.float32)  # what _gray(area) gives, a copy
     h, w = a.shape
     feats: dict = {
         "dpi": dpi,
@@ -111,7 +114,7 @@ def signature_presence(
     if h < 4 or w < 4:
         feats["reason"] = "area too small"
         return "uncertain", 0.0, feats
-    hi = float(np.percentile(a, 95))
+    hi = float(byte_percentile(a8, 95, np.float32))  # np.percentile(a, 95), counted
     for box in mask_boxes:
         x, y, bw, bh = (int(round(v)) for v in box)
         a[max(0, y) : max(0, y + bh), max(0, x) : max(0, x + bw)] = hi

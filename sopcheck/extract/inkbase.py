@@ -56,11 +56,16 @@ def percentile_levels(rows: np.ndarray, q: float) -> np.ndarray:
         (rows.astype(np.intp) + 256 * np.arange(n, dtype=np.intp)[:, None]).ravel(),
         minlength=256 * n,
     ).reshape(n, 256)
-    cum = np.cumsum(counts, axis=1)
+    dt = rows.dtype if rows.dtype.kind == "f" else np.dtype(np.float64)
+    return _levels(np.cumsum(counts, axis=1), m, q, dt)
+
+
+def _levels(cum: np.ndarray, m: int, q: float, dt: np.dtype) -> np.ndarray:
+    """Per row of cumulative histograms ``cum`` of ``m`` values: the ``q``-th percentile as
+    ``np.percentile`` computes it (linear interpolation) for an array of dtype ``dt``."""
     pos = (m - 1) * (q / 100.0)
     lo = int(np.floor(pos))
     hi = min(lo + 1, m - 1)
-    dt = rows.dtype if rows.dtype.kind == "f" else np.dtype(np.float64)
     v_lo = (cum <= lo).sum(axis=1).astype(dt)  # the value of order statistic ``lo``
     v_hi = (cum <= hi).sum(axis=1).astype(dt)
     t = pos - lo
@@ -70,17 +75,52 @@ def percentile_levels(rows: np.ndarray, q: float) -> np.ndarray:
     return v_lo + (v_hi - v_lo) * dt.type(t)
 
 
+def byte_percentile(a: np.ndarray, q: float, dtype=np.float64):
+    """``np.percentile(a.astype(dtype), q)`` of a uint8 array (a grey or colour channel's
+    levels), from its histogram: the same value to the bit, in about a third of the time of
+    numpy's partial sort on a signature area."""
+    if a.dtype != np.uint8 or not a.size:
+        return np.percentile(np.asarray(a, dtype=dtype), q)
+    cum = np.cumsum(np.bincount(a.ravel(), minlength=256))
+    return _levels(cum[None], a.size, q, np.dtype(dtype))[0]
+
+
+def _block_counts(a: np.ndarray, block: int, bh: int, bw: int) -> tuple[np.ndarray, np.ndarray]:
+    """(histogram of each ``block`` x ``block`` block of ``a`` padded to ``bh`` x ``bw`` whole
+    blocks by repeating its last row and column (``np.pad(mode="edge")``), shape (bh * bw, 256);
+    the histogram of ``a`` itself). ``a`` holds whole numbers 0..255. Counted in one
+    ``bincount`` over the pixels tagged with their block, the padding added as the last row's and
+    column's counts repeated: no padded copy, no blocks cut out."""
+    h, w = a.shape
+    n = bh * bw
+    idx = a.astype(np.intp)
+    idx += (np.arange(h, dtype=np.intp) // block * (bw * 256))[:, None]
+    idx += (np.arange(w, dtype=np.intp) // block * 256)[None, :]
+    counts = np.bincount(idx.ravel(), minlength=256 * n)
+    whole = counts.reshape(n, 256).sum(axis=0)
+    ph, pw = bh * block - h, bw * block - w  # rows and columns of padding
+    if ph:
+        counts += ph * np.bincount(idx[-1], minlength=256 * n)
+    if pw:
+        counts += pw * np.bincount(idx[:, -1], minlength=256 * n)
+    if ph and pw:
+        counts[idx[-1, -1]] += ph * pw  # the corner, repeated both ways
+    return counts.reshape(n, 256), whole
+
+
 def _paper(a: np.ndarray, block: int) -> np.ndarray:
     """Local paper level: the 90th percentile per block, smoothed, never below half the global."""
     h, w = a.shape
     block = max(8, block)
     bh, bw = -(-h // block), -(-w // block)
-    pad = np.pad(a, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
-    blocks = pad.reshape(bh, block, bw, block).transpose(0, 2, 1, 3).reshape(bh, bw, -1)
     if _bytes_valued(a):  # a grey image's levels: counted, a fraction of a sort's time
-        p = percentile_levels(blocks.reshape(bh * bw, -1), 90).reshape(bh, bw)
-        glob = float(percentile_levels(a.reshape(1, -1), 90)[0])
+        counts, whole = _block_counts(a, block, bh, bw)
+        dt = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
+        p = _levels(np.cumsum(counts, axis=1), block * block, 90, dt).reshape(bh, bw)
+        glob = float(_levels(np.cumsum(whole)[None], h * w, 90, dt)[0])
     else:
+        pad = np.pad(a, ((0, bh * block - h), (0, bw * block - w)), mode="edge")
+        blocks = pad.reshape(bh, block, bw, block).transpose(0, 2, 1, 3).reshape(bh, bw, -1)
         p = np.percentile(blocks, 90, axis=2)
         glob = float(np.percentile(a, 90))
     # a block covered by ink borrows from its brighter neighbours
@@ -168,6 +208,13 @@ def _sheared_runs(m: np.ndarray, n: int, k: int, degrees: float) -> np.ndarray:
     return out
 
 
+def _longest_true_run(v: np.ndarray) -> int:
+    """The length of the longest stretch of adjacent True values in the 1-D boolean ``v``."""
+    d = np.diff(np.concatenate(([False], v, [False])).astype(np.int8))
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    return int((ends - starts).max()) if len(starts) else 0
+
+
 def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
     """The mask without straight runs of ink >= RULE_RUN_MM and half the area across (horizontal
     or vertical: table rules, long underlines, a box's border), or nearly all of it across when
@@ -178,9 +225,10 @@ def strip_rules(mask: np.ndarray, dpi: float = DEFAULT_DPI) -> np.ndarray:
     n = int(RULE_RUN_MM * dpi / 25.4)
     k = 2
     for m, t in ((mask, False), (mask.T, True)):
-        # a run of ``need`` pixels, however slanted, has ink in ``need`` different columns:
-        # with fewer inked columns there is nothing to look for at any slant
-        inked = int(np.count_nonzero(m.any(axis=0)))
+        # a run of ``need`` pixels, however slanted (and widened by its wander: rows only), has
+        # ink in ``need`` adjacent columns: with no such stretch of inked columns there is
+        # nothing to look for at any slant
+        inked = _longest_true_run(m.any(axis=0))
         for deg in RULE_SLANTS_DEG:
             share = RULE_SHARE_MIN if deg == 0.0 else SLANTED_RULE_SHARE_MIN
             need = max(n, int(share * m.shape[1]))
@@ -216,10 +264,12 @@ def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     labels = np.zeros((h, w), dtype=np.int32)
     if not mask.any():
         return labels, 0
-    m = np.zeros((h, w + 2), dtype=np.int8)
+    m = np.zeros((h, w + 2), dtype=bool)
     m[:, 1:-1] = mask
-    # a row's run starts (+1) and ends (-1, exclusive) alternate in raster order
-    rs, cols = np.nonzero(np.diff(m, axis=1))
+    # a row's run starts and ends (exclusive) alternate in raster order: where a pixel differs
+    # from its left neighbour (found in the flat array and split into row and column: a fifth
+    # of the time of ``np.nonzero`` on the 2-D difference, the same indices)
+    rs, cols = np.divmod(np.flatnonzero(m[:, 1:] != m[:, :-1]), w + 1)
     rs, cs, ce = rs[::2], cols[::2], cols[1::2]
     n = len(rs)
     # runs j of row r + 1 touching run i of row r (8-connectivity: cs[j] <= ce[i], ce[j] >= cs[i])

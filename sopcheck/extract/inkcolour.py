@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from .inkbase import byte_percentile
+
 STAMP_MIN_CHROMA = 0.04
 """Below this Oklab chroma the stamp is grey: no colour separation is attempted."""
 HUE_APART_DEG = 30.0
@@ -52,8 +54,10 @@ def oklab(rgb: np.ndarray) -> np.ndarray:
 
 def white_balanced(area: Image.Image) -> np.ndarray:
     """RGB array divided by the paper's colour (each channel's 90th percentile)."""
-    a = np.asarray(area.convert("RGB"), dtype=np.float32)
-    paper = np.percentile(a.reshape(-1, 3), 90, axis=0)
+    rgb = np.asarray(area.convert("RGB"))
+    a = rgb.astype(np.float32)
+    # np.percentile(a.reshape(-1, 3), 90, axis=0), each channel counted from its bytes
+    paper = np.array([byte_percentile(rgb[..., c], 90, np.float32) for c in range(3)])
     return np.clip(a / np.maximum(paper, 1.0) * 255.0, 0, 255)
 
 

@@ -283,7 +283,7 @@ def stamp_ink(mask, labels, count, areas, objs, mmpx, rng, colour, feats):
     h, w = mask.shape
     stamps = _find_stamps(labels, count, areas, objs, mmpx, rng) if count else []
     feats["stamps"] = len(stamps)
-    yy, xx = np.mgrid[0:h, 0:w] if stamps else (None, None)
+    yy, xx = np.ogrid[0:h, 0:w] if stamps else (None, None)  # broadcast: the same distances
     inside = np.zeros((h, w), dtype=bool)
     ring_off = 0.0
     foreign = 0.0

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from .inkbase import byte_percentile
 from .ocr import Word
 from .pages import otsu
 from .sheet_words import Candidate, _in_col, _is_id_number, _is_nip, _is_printed
@@ -84,7 +85,8 @@ def clip_at_rules(
     x0, x1 = max(0, x0), min(img.width, x1)
     if y1 - y0 < 20 or x1 - x0 < 20:
         return x0, x1
-    dark = _dark(np.asarray(img.convert("L").crop((x0, y0, x1, y1)), dtype=np.uint8))
+    grey = img if img.mode == "L" else img.convert("L")  # (convert would copy a grey page)
+    dark = _dark(np.asarray(grey.crop((x0, y0, x1, y1)), dtype=np.uint8))
     # a little slack for residual skew: a pixel counts when dark within +-2 columns
     wide = dark.copy()
     for k in (1, 2):
@@ -110,7 +112,7 @@ def mask_rules(area: Image.Image) -> Image.Image:
     if h < 8 or w < 8:
         return area
     dark = _dark(a)
-    paper = int(np.percentile(a, 90))
+    paper = int(byte_percentile(a, 90))
     rows = dark.mean(axis=1) >= RULE_SHARE
     cols = dark.mean(axis=0) >= RULE_SHARE
     for mask, axis in ((rows, 0), (cols, 1)):
