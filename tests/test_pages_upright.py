@@ -297,3 +297,38 @@ def test_a_cmyk_or_progressive_jpeg_is_read_too(tmp_path, pack, sheet_page):
     for p in (prog, cmyk):
         r = read_sheet(p, p.name, pack)
         assert r.error is None and _found(r) == 3, (p.name, r.error)
+
+
+def test_turn_and_scale_in_one_pass_is_pil_rotate_at_scale_one_and_maps_back():
+    from PIL import ImageDraw
+
+    img = Image.new("L", (1200, 1700), 255)
+    d = ImageDraw.Draw(img)
+    for y in range(150, 1600, 90):
+        d.line([(100, y), (1100, y + 25)], fill=0, width=3)
+    d.rectangle([640, 740, 780, 880], fill=255)  # a clearing, and in it
+    d.rectangle([700, 800, 723, 823], fill=0)  # a 24 px square, centre (712, 812)
+    m = np.eye(3)
+    plain, _ = pages._rotate(img, 1.7, m, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    same, _ = pages._rotate_scaled(img, 1.7, 1.0, m)
+    assert same.size == plain.size and np.array_equal(np.asarray(same), np.asarray(plain))
+    out, back = pages._rotate_scaled(img, 1.7, 2 / 3, m)
+    assert abs(out.width - plain.width * 2 / 3) <= 1 and abs(out.height - plain.height * 2 / 3) <= 1
+    a = np.asarray(out)
+    ys, xs = np.nonzero(a[510:590, 450:530] < 128)  # the square, about (490, 551) at 2/3
+    assert 200 < len(xs) < 400  # 16 x 16 px, its edges grey
+    cx, cy = xs.mean() + 450 + 0.5, ys.mean() + 510 + 0.5  # pixel centres
+    x, y, _ = back @ np.array([cx, cy, 1.0])
+    assert abs(x - 712) < 1.5 and abs(y - 812) < 1.5
+
+
+def test_a_skewed_300_dpi_page_is_read_at_200_dpi(tmp_path, pack, sheet_page):
+    """Deskewed and scaled to 200 dpi in one pass: the roles are found and the words' boxes lie on
+    the page's ink."""
+    big = sheet_page.resize((sheet_page.width * 3 // 2, sheet_page.height * 3 // 2))
+    big = big.rotate(2.2, expand=True, fillcolor="white", resample=Image.Resampling.BICUBIC)
+    r = read_sheet(_save(big, tmp_path / "persetujuan.jpg"), "persetujuan.jpg", pack)
+    assert r.error is None and _found(r) == 3
+    pg = pages.prepare(big, 1, 300.0, osd=False)
+    assert pg.dpi == ocr.OCR_DPI and abs(abs(pg.skew) - 2.2) < 0.3
+    assert abs(pg.image.width - big.width * 2 / 3) < 0.06 * big.width  # turned: a little wider
