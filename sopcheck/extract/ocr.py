@@ -236,11 +236,11 @@ def ocr_image(
 
 
 OCR_DPI = 200
-"""Resolution a full page is OCRed at. A page prepared at more (a 300 dpi scan) is read from a copy
-scaled down to this (box filter) and the words' boxes are scaled back to the page: Tesseract reads
-the same words of a form's print at 200 dpi as at 300 (its recognition works on text lines scaled
-to a fixed height) in about 30% less time and memory. The ink is still judged at the page's own
-resolution."""
+"""Resolution a full page is OCRed at: Tesseract reads the same words of a form's print at 200 dpi
+as at 300 (its recognition works on text lines scaled to a fixed height) in about 30% less time
+and memory. ``pages.prepare`` brings a page over ``OCR_DPI * OCR_SLACK`` to this resolution after
+its deskew (``pages.reading_dpi``), and the ink is judged there too; ``ocr_page`` still scales
+down, with a box filter and its boxes scaled back, any page handed to it at more."""
 OCR_SLACK = 1.2
 """A page is scaled down for OCR only above ``OCR_DPI * OCR_SLACK`` (a 220 dpi scan is read as it is)."""
 
